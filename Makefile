@@ -1,0 +1,36 @@
+# Two commands do all the set-up on a fresh machine:
+#   make lab    install the course into .venv and open it in JupyterLab
+#   make test   install the course into .venv and run the whole test suite (what CI runs)
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+JOBS ?= 2
+# Where a CPU build of torch comes from on machines whose default index serves a CUDA build (e.g. GitHub runners).
+TORCH_INDEX ?=
+# Cut the network for the test run where the OS allows it: the tiny profile must never need it.
+OFFLINE := $(shell unshare -n true 2>/dev/null && echo "unshare -n")
+
+.PHONY: install lab test lint bases data bench
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(if $(TORCH_INDEX),$(BIN)/pip install -q torch==2.13.0 --index-url $(TORCH_INDEX))
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+lab: install
+	$(BIN)/jupyter lab lessons/
+
+lint: install
+	$(BIN)/ruff check .
+
+data: install
+	$(BIN)/python data/make_data.py
+
+bases: install
+	COURSE_PROFILE=tiny $(BIN)/python -m utils.tiny_models
+
+test: install lint bases
+	COURSE_PROFILE=tiny $(OFFLINE) $(BIN)/python -m pytest -n $(JOBS) --dist loadfile

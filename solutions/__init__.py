@@ -1,0 +1,1 @@
+"""Reference solutions of the lessons' exercises, one module per lesson (lessonNN.py)."""

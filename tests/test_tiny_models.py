@@ -1,0 +1,74 @@
+"""Tiny bases: one tokenizer, four families, cached, and actually pretrained."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+
+from utils.models import count_parameters, load_causal_lm, load_encoder, load_seq2seq, load_tokenizer, model_name
+from utils.profiles import PROFILES
+from utils.tiny_models import SPECS, corpus_texts, ensure_base
+from utils.tokenizer import SPECIAL_TOKENS, train_bpe
+
+TINY = PROFILES["tiny"]
+
+
+@pytest.fixture(autouse=True)
+def tiny_profile(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COURSE_PROFILE", "tiny")
+
+
+def test_tokenizer_round_trips_and_has_fixed_special_ids() -> None:
+    tok = load_tokenizer("gpt")
+    assert [tok.convert_tokens_to_ids(t) for t in SPECIAL_TOKENS] == list(range(len(SPECIAL_TOKENS)))
+    assert tok.pad_token_id == 0 and tok.eos_token == "</s>"
+    text = "How do I reset my password? Ask Northwind Cloud."
+    assert tok.decode(tok(text)["input_ids"]) == text
+
+
+def test_tokenizer_training_is_deterministic() -> None:
+    texts = corpus_texts()[:300]
+    assert train_bpe(texts, 500).to_str() == train_bpe(texts, 500).to_str()
+
+
+def test_encoder_tokenizer_adds_cls_and_sep() -> None:
+    ids = load_tokenizer("encoder")("hello")["input_ids"]
+    assert ids[0] == 1 and ids[-1] == 2
+
+
+def test_chat_template_marks_assistant_text() -> None:
+    tok = load_tokenizer("chat")
+    chat = [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello."}]
+    out = tok.apply_chat_template(chat, tokenize=True, return_dict=True, return_assistant_tokens_mask=True)
+    text = tok.decode([i for i, m in zip(out["input_ids"], out["assistant_masks"]) if m])
+    assert text == "Hello.<|im_end|>"
+
+
+@pytest.mark.parametrize("name", list(SPECS))
+def test_bases_are_cached_and_pretrained(name: str) -> None:
+    path = ensure_base(name)
+    assert ensure_base(name) == path
+    info = json.loads((path / "course_build.json").read_text())
+    assert info["final_loss"] < info["first_loss"] - 1.0, info
+
+
+def test_factories_return_each_family() -> None:
+    assert load_causal_lm("gpt").config.model_type == "gpt2"
+    assert load_causal_lm("mistral").config.model_type == "mistral"
+    assert load_encoder(num_labels=3).config.model_type == "bert"
+    assert load_encoder(num_labels=9, task="token").num_labels == 9
+    assert load_seq2seq().config.model_type == "bart"
+
+
+def test_pretrained_gpt_beats_random_on_held_out_text() -> None:
+    tok = load_tokenizer("gpt")
+    model = load_causal_lm("gpt")
+    batch = tok(corpus_texts("test")[:8], return_tensors="pt", padding=True, truncation=True, max_length=64)
+    labels = batch["input_ids"].masked_fill(batch["attention_mask"] == 0, -100)
+    with torch.no_grad():
+        loss = model(**batch, labels=labels).loss.item()
+    assert loss < 0.6 * torch.log(torch.tensor(float(len(tok)))).item()
+    trainable, total = count_parameters(model)
+    assert trainable == total < 3_000_000

@@ -1,0 +1,51 @@
+"""`setup()`: the one call at the top of every lesson (profile banner, seeds, offline flags, quiet logs)."""
+
+from __future__ import annotations
+
+import platform
+
+from utils.errors import CourseError, show_course_errors_briefly
+from utils.paths import cache_dir
+from utils.profiles import Profile, apply_offline_flags, cuda_available, resolve_profile
+
+
+def quiet_libraries() -> None:
+    """Silence progress bars and info logs of the Hugging Face libraries so lessons read cleanly."""
+    import datasets
+    import transformers
+
+    datasets.disable_progress_bars()
+    datasets.logging.set_verbosity_error()
+    transformers.logging.set_verbosity_error()
+    transformers.logging.disable_progress_bar()
+
+
+def banner(profile: Profile, why: str) -> str:
+    """One line saying which profile runs and why, then where things run and are cached."""
+    import torch
+    import transformers
+
+    from utils.device import pick_device, pick_dtype
+
+    device = pick_device()
+    return (f"Profile: {profile.name} ({why}) - {profile.summary}.\n"
+            f"Device: {device.type}, dtype {str(pick_dtype(device)).removeprefix('torch.')}; "
+            f"Python {platform.python_version()}, torch {torch.__version__}, transformers {transformers.__version__}; "
+            f"cache: {cache_dir()}")
+
+
+def setup(seed: int = 0, profile: str | None = None, quiet: bool = False) -> Profile:
+    """Choose the profile (COURSE_PROFILE), set offline flags and seeds, print the banner; return the profile."""
+    show_course_errors_briefly()
+    chosen, why = resolve_profile(profile)
+    if chosen.needs_gpu and not cuda_available():
+        raise CourseError(f"The {chosen.name} profile needs a CUDA GPU and none was found; use COURSE_PROFILE=tiny "
+                          "(or small) here, or open the lesson in Colab with a GPU runtime.")
+    apply_offline_flags(chosen)
+    quiet_libraries()
+    from utils.device import seed_everything
+
+    seed_everything(seed)
+    if not quiet:
+        print(banner(chosen, why))
+    return chosen

@@ -1,0 +1,158 @@
+"""Task data: `load_task(name)` returns the same columns in every profile (data/ files in tiny, hub sets otherwise)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from datasets import ClassLabel, Dataset, DatasetDict, Features, List, Value
+
+from utils.errors import CourseError
+from utils.paths import DATA_DIR
+from utils.profiles import Profile, resolve_profile
+
+NER_LABELS = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"]
+SENTIMENT_LABELS = ["negative", "positive"]
+TRIAGE_LEVELS = ["emergency", "urgent", "routine", "self-care"]
+HELPDESK_SYSTEM = "You are the Northwind Cloud help-desk assistant. Answer briefly and accurately."
+
+
+def _messages(row: dict) -> dict:
+    """Hub help-desk rows (instruction/response) as a system/user/assistant conversation."""
+    return {"messages": [{"role": "system", "content": HELPDESK_SYSTEM},
+                         {"role": "user", "content": row["instruction"]},
+                         {"role": "assistant", "content": row["response"]}]}
+
+
+def _preference(row: dict) -> dict:
+    """Implicit-prompt preference rows (whole conversations) as explicit prompt/chosen/rejected."""
+    from trl import extract_prompt
+
+    return extract_prompt(row)
+
+
+@dataclass(frozen=True)
+class Task:
+    """A task's required columns, label names, and where its data lives in the hub profiles."""
+
+    columns: tuple[str, ...]
+    labels: dict[str, list[str]] | None = None  # column -> label names (stored as names in data/ files)
+    hub: tuple[str, str | None] | None = None  # (data set, config); None: data/ in every profile
+    hub_splits: tuple[str, str] = ("train", "test")
+    rename: dict[str, str] | None = None
+    convert: Callable[[dict], dict] | None = None
+
+
+TASKS: dict[str, Task] = {
+    "pretrain": Task(("text",), hub=("Salesforce/wikitext", "wikitext-2-raw-v1")),
+    "classification": Task(("text", "label"), {"label": SENTIMENT_LABELS}, hub=("stanfordnlp/imdb", None)),
+    "ner": Task(("tokens", "ner_tags"), {"ner_tags": NER_LABELS}, hub=("eriktks/conll2003", None)),
+    "summarization": Task(("document", "summary"), hub=("FiscalNote/billsum", None), rename={"text": "document"}),
+    "helpdesk": Task(("messages",), hub=("bitext/Bitext-customer-support-llm-chatbot-training-dataset", None),
+                     hub_splits=("train", ""), convert=_messages),
+    "preferences": Task(("prompt", "chosen", "rejected"), hub=("trl-lib/ultrafeedback_binarized", None),
+                        convert=_preference),
+    "triage": Task(("symptoms", "level", "messages"), {"level": TRIAGE_LEVELS}),
+    "triage_preferences": Task(("prompt", "chosen", "rejected")),
+    "red_team": Task(("prompt", "category", "expected")),
+}
+
+
+def read_rows(path: Path) -> list[dict]:
+    """Read a .jsonl, .json or .csv file into a list of rows, with one clear sentence on failure."""
+    if not path.exists():
+        hint = " Run `python data/make_data.py` to write the course data." if DATA_DIR in path.parents else ""
+        raise CourseError(f"The data file {path} does not exist.{hint}")
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".csv":
+        import csv
+
+        return list(csv.DictReader(text.splitlines()))
+    if path.suffix == ".json":
+        return json.loads(text)
+    rows = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as err:
+                raise CourseError(f"Line {number} of {path} is not valid JSON ({err.msg}).") from None
+    return rows
+
+
+def validate(rows: list[dict], task: str, source: str) -> Dataset:
+    """Check that rows carry the task's columns and labels; return them as a Dataset with ClassLabel features."""
+    spec = TASKS[task]
+    if not rows:
+        raise CourseError(f"{source} holds no rows; the {task} task needs at least one.")
+    for column in spec.columns:
+        if column not in rows[0]:
+            raise CourseError(f"{source} has no column {column!r} (it has: {', '.join(rows[0])}).")
+    rows = [{c: row[c] for c in spec.columns} for row in rows]
+    for column, names in (spec.labels or {}).items():
+        allowed = set(names)
+        for number, row in enumerate(rows, 1):
+            values = row[column] if isinstance(row[column], list) else [row[column]]
+            bad = [v for v in values if v not in allowed]
+            if bad:
+                raise CourseError(f"Row {number} of {source} has the label {bad[0]!r} in {column!r}, "
+                                  f"which is not one of: {', '.join(names)}.")
+    ds = Dataset.from_list(rows)
+    for column, names in (spec.labels or {}).items():
+        label = ClassLabel(names=names)
+        feature = List(label) if isinstance(rows[0][column], list) else label
+        ds = ds.cast(Features({**ds.features, column: feature}))
+    return ds
+
+
+def load_local(task: str, files: dict[str, str | Path] | None = None) -> DatasetDict:
+    """Load `task` from files (default: data/<task>/<split>.jsonl), validated against the task's schema."""
+    if task not in TASKS:
+        raise CourseError(f"There is no task {task!r}; the tasks are: {', '.join(TASKS)}.")
+    if files is None:
+        folder = DATA_DIR / task
+        names = sorted(p.stem for p in folder.glob("*.jsonl")) if folder.exists() else []
+        files = {split: folder / f"{split}.jsonl" for split in (names or ["train"])}
+    return DatasetDict({split: validate(read_rows(Path(path)), task, str(path)) for split, path in files.items()})
+
+
+def load_hub(task: str, profile: Profile, max_rows: int | None = None) -> DatasetDict:
+    """Load `task`'s hub data set and bring it to the course schema (needs the network)."""
+    from datasets import load_dataset
+
+    spec = TASKS[task]
+    name, config = spec.hub
+    train_split, test_split = spec.hub_splits
+    raw = load_dataset(name, config)
+    if not test_split:
+        raw = raw[train_split].train_test_split(test_size=0.05, seed=0)
+        train_split, test_split = "train", "test"
+    out = {}
+    for split, source in (("train", train_split), ("test", test_split)):
+        ds = raw[source].shuffle(seed=0)
+        if max_rows:
+            ds = ds.select(range(min(max_rows, len(ds))))
+        if spec.rename:
+            ds = ds.rename_columns({k: v for k, v in spec.rename.items() if k in ds.column_names})
+        if spec.convert:
+            ds = ds.map(spec.convert)
+        out[split] = ds.select_columns(list(spec.columns))
+    return DatasetDict(out)
+
+
+def load_task(task: str, profile: Profile | None = None, files: dict[str, str | Path] | None = None) -> DatasetDict:
+    """The data of `task` in the course schema: data/ in tiny (or `files`), the hub set in small/full."""
+    profile = profile or resolve_profile()[0]
+    if task not in TASKS:
+        raise CourseError(f"There is no task {task!r}; the tasks are: {', '.join(TASKS)}.")
+    if files is not None or profile.offline or TASKS[task].hub is None:
+        return load_local(task, files)
+    return load_hub(task, profile, max_rows=profile.pick(tiny=None, small=2000, full=None))
+
+
+def label_names(ds: Dataset, column: str = "label") -> list[str]:
+    """Label names of a ClassLabel column (or of a sequence of ClassLabels)."""
+    feature = ds.features[column]
+    return list(getattr(feature, "feature", feature).names)

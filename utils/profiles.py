@@ -1,0 +1,91 @@
+"""Course profiles: which models, data and sizes a lesson uses (tiny offline CPU, small hub CPU, full GPU)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from utils.errors import CourseError
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A named scale of the course: model names per role, data source, and whether it needs a GPU or the hub."""
+
+    name: str
+    summary: str
+    offline: bool
+    needs_gpu: bool
+    models: dict[str, str] = field(default_factory=dict)
+
+    def pick(self, tiny: T, full: T, small: T | None = None) -> T:
+        """Choose a size for this profile; `small` falls back to the tiny value when not given."""
+        if self.name == "full":
+            return full
+        if self.name == "small" and small is not None:
+            return small
+        return tiny
+
+
+# Roles: gpt = GPT-style decoder base; mistral = Mistral-family decoder; chat = a chat/instruct decoder;
+# encoder = BERT-style encoder; seq2seq = encoder-decoder. In `tiny`, names are cached local builds (utils.tiny_models).
+PROFILES: dict[str, Profile] = {
+    "tiny": Profile(
+        name="tiny",
+        summary="offline on CPU: tiny models of the same families, pretrained by the course, data from data/",
+        offline=True,
+        needs_gpu=False,
+        models={"gpt": "tiny-gpt2", "mistral": "tiny-mistral", "chat": "tiny-gpt2", "encoder": "tiny-bert",
+                "seq2seq": "tiny-bart"},
+    ),
+    "small": Profile(
+        name="small",
+        summary="small real models and hub data sets (subsampled) on CPU; needs the Hugging Face Hub",
+        offline=False,
+        needs_gpu=False,
+        models={"gpt": "openai-community/gpt2", "mistral": "HuggingFaceTB/SmolLM2-135M",
+                "chat": "HuggingFaceTB/SmolLM2-135M-Instruct", "encoder": "distilbert/distilbert-base-uncased",
+                "seq2seq": "facebook/bart-base"},
+    ),
+    "full": Profile(
+        name="full",
+        summary="the real models and hub data sets named in each lesson, on a CUDA GPU",
+        offline=False,
+        needs_gpu=True,
+        models={"gpt": "openai-community/gpt2-medium", "mistral": "mistralai/Mistral-7B-v0.1",
+                "chat": "Qwen/Qwen2.5-0.5B-Instruct", "encoder": "google-bert/bert-base-uncased",
+                "seq2seq": "facebook/bart-base"},
+    ),
+}
+
+
+def cuda_available() -> bool:
+    """Whether a CUDA GPU is usable (imports torch lazily)."""
+    import torch
+
+    return torch.cuda.is_available()
+
+
+def resolve_profile(value: str | None = None) -> tuple[Profile, str]:
+    """Return the active profile and why it was chosen; COURSE_PROFILE wins, else full on a GPU, else tiny."""
+    raw = value if value is not None else os.environ.get("COURSE_PROFILE", "")
+    name = raw.strip().lower()
+    if name:
+        if name not in PROFILES:
+            choices = ", ".join(PROFILES)
+            raise CourseError(f"COURSE_PROFILE={raw!r} is not a profile of this course; choose one of: {choices}.")
+        return PROFILES[name], "set by COURSE_PROFILE"
+    if cuda_available():
+        return PROFILES["full"], "a CUDA GPU is present and COURSE_PROFILE is not set"
+    return PROFILES["tiny"], "no CUDA GPU found and COURSE_PROFILE is not set"
+
+
+def apply_offline_flags(profile: Profile) -> None:
+    """In offline profiles, tell every Hugging Face library never to contact the hub, so nothing hangs."""
+    if profile.offline:
+        for var in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "TRANSFORMERS_OFFLINE"):
+            os.environ[var] = "1"
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

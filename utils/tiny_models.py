@@ -1,0 +1,159 @@
+"""Tiny offline bases (GPT-2, Mistral, BERT, BART families): built from configs, pretrained briefly, cached on disk.
+
+Run `python -m utils.tiny_models` to build them all (once; later runs reuse the cache) and print a table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from filelock import FileLock
+from transformers import (
+    AutoConfig,
+    AutoModelForCausalLM,
+    AutoModelForMaskedLM,
+    AutoModelForSeq2SeqLM,
+    PreTrainedTokenizerFast,
+)
+
+from utils import pretrain
+from utils.errors import CourseError
+from utils.paths import DATA_DIR, cache_dir
+from utils.tokenizer import VOCAB_SIZE, train_bpe, wrap
+
+BUILD_VERSION = 1  # bump to invalidate every cached base after a change in how they are built
+IDS = {"pad_token_id": 0, "bos_token_id": 1, "eos_token_id": 2}
+
+
+@dataclass(frozen=True)
+class TinySpec:
+    """How to build one tiny base: its transformers config, tokenizer style, objective and training budget."""
+
+    model_type: str
+    config: dict
+    objective: str  # causal | mlm | infill
+    steps: int
+    batch_size: int = 16
+    length: int = 64
+    lr: float = 3e-3
+
+
+SPECS: dict[str, TinySpec] = {
+    "tiny-gpt2": TinySpec("gpt2", dict(n_embd=128, n_layer=4, n_head=4, n_positions=256, **IDS), "causal", 400),
+    "tiny-mistral": TinySpec(
+        "mistral",
+        dict(hidden_size=128, intermediate_size=344, num_hidden_layers=4, num_attention_heads=4,
+             num_key_value_heads=2, head_dim=32, max_position_embeddings=512, sliding_window=None,
+             tie_word_embeddings=True, **IDS),
+        "causal", 400),
+    "tiny-bert": TinySpec(
+        "bert",
+        dict(hidden_size=128, num_hidden_layers=4, num_attention_heads=4, intermediate_size=512,
+             max_position_embeddings=256, pad_token_id=0),
+        "mlm", 400, lr=2e-3),
+    "tiny-bart": TinySpec(
+        "bart",
+        dict(d_model=128, encoder_layers=2, decoder_layers=2, encoder_attention_heads=4, decoder_attention_heads=4,
+             encoder_ffn_dim=512, decoder_ffn_dim=512, max_position_embeddings=512, forced_bos_token_id=None,
+             decoder_start_token_id=2, **IDS),
+        "infill", 300, lr=2e-3),
+}
+AUTO = {"causal": AutoModelForCausalLM, "mlm": AutoModelForMaskedLM, "infill": AutoModelForSeq2SeqLM}
+
+
+def corpus_texts(split: str = "train") -> list[str]:
+    """The pretraining corpus (data/pretrain/<split>.jsonl) as a list of documents."""
+    path = DATA_DIR / "pretrain" / f"{split}.jsonl"
+    if not path.exists():
+        raise CourseError(f"{path} is missing; run `python data/make_data.py` to write the course data.")
+    return [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def recipe_key(name: str) -> str:
+    """A short hash of everything a base depends on, so a change in recipe or corpus rebuilds it."""
+    corpus = (DATA_DIR / "pretrain" / "train.jsonl").read_bytes()
+    recipe = json.dumps([BUILD_VERSION, VOCAB_SIZE, repr(SPECS[name])], sort_keys=True).encode()
+    return hashlib.sha256(recipe + hashlib.sha256(corpus).digest()).hexdigest()[:12]
+
+
+def base_dir(name: str) -> Path:
+    """The cache folder of tiny base `name` for the current recipe."""
+    return cache_dir() / "tiny" / f"{name}-{recipe_key(name)}"
+
+
+def course_tokenizer() -> Path:
+    """Train (once) and cache the course BPE tokenizer; return its folder."""
+    path = cache_dir() / "tiny" / f"tokenizer-{recipe_key('tiny-gpt2')[:8]}"
+    if not (path / "tokenizer.json").exists():
+        tmp = path.with_suffix(".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        train_bpe(corpus_texts()).save(str(tmp / "tokenizer.json"))
+        tmp.rename(path)
+    return path
+
+
+def build(name: str, out: Path) -> dict:
+    """Build tiny base `name` into `out`: config -> random weights -> pretraining -> save with its tokenizer."""
+    spec = SPECS[name]
+    torch.manual_seed(0)
+    from tokenizers import Tokenizer
+
+    raw = Tokenizer.from_file(str(course_tokenizer() / "tokenizer.json"))
+    tok: PreTrainedTokenizerFast = wrap(raw, "decoder" if spec.objective == "causal" else "encoder")
+    config = AutoConfig.for_model(spec.model_type, vocab_size=len(tok), **spec.config)
+    model = AUTO[spec.objective].from_config(config)
+    stream = pretrain.token_stream(corpus_texts(), tok)
+    if spec.objective == "causal":
+        batches = pretrain.causal_batches(stream, spec.batch_size, spec.length)
+    elif spec.objective == "mlm":
+        batches = pretrain.mlm_batches(stream, tok, spec.batch_size, spec.length)
+    else:
+        batches = pretrain.infill_batches(stream, tok, spec.batch_size, spec.length)
+    start = time.perf_counter()
+    losses = pretrain.train(model, batches, spec.steps, lr=spec.lr)
+    seconds = time.perf_counter() - start
+    tmp = out.with_suffix(".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    model.save_pretrained(tmp)
+    tok.save_pretrained(tmp)
+    info = {"name": name, "params": sum(p.numel() for p in model.parameters()), "steps": spec.steps,
+            "first_loss": round(sum(losses[:10]) / 10, 3), "final_loss": round(sum(losses[-10:]) / 10, 3),
+            "seconds": round(seconds, 1)}
+    (tmp / "course_build.json").write_text(json.dumps(info, indent=2))
+    tmp.rename(out)
+    return info
+
+
+def ensure_base(name: str) -> Path:
+    """Return the cached folder of tiny base `name`, building it first if needed (safe across processes)."""
+    if name not in SPECS:
+        raise CourseError(f"There is no tiny base called {name!r}; the tiny bases are: {', '.join(SPECS)}.")
+    path = base_dir(name)
+    if not (path / "course_build.json").exists():
+        with FileLock(str(cache_dir() / "tiny.lock")):
+            if not (path / "course_build.json").exists():
+                print(f"Building tiny base {name} (once; cached in {path.parent}) ...", file=sys.stderr)
+                build(name, path)
+    return path
+
+
+def main() -> None:
+    """Build every tiny base that is not cached yet and print a table of them."""
+    print(f"{'base':<14}{'params':>10}{'steps':>7}{'loss start':>12}{'loss end':>10}{'build s':>9}  folder")
+    for name in SPECS:
+        path = ensure_base(name)
+        info = json.loads((path / "course_build.json").read_text())
+        print(f"{name:<14}{info['params']:>10,}{info['steps']:>7}{info['first_loss']:>12}{info['final_loss']:>10}"
+              f"{info['seconds']:>9}  {path}")
+
+
+if __name__ == "__main__":
+    main()
