@@ -44,7 +44,8 @@ def expect(condition: bool, message: str) -> None:
 
 def expect_type(value: Any, cls: type, what: str = "the answer") -> None:
     """Fail unless `value` is exactly of class `cls`: subclasses and look-alikes (fake `==`) fail."""
-    expect(type(value) is cls, f"{what} should be a {cls.__name__}, got {type(value).__name__}.")
+    name = cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+    expect(type(value) is cls, f"{what} should be of type {name}, got {type(value).__name__}.")
 
 
 def expect_tensor(value: Any, shape: tuple | None = None, dtype: Any = None, what: str = "the answer") -> None:

@@ -97,7 +97,15 @@ def course_tokenizer() -> Path:
         tmp.mkdir(parents=True)
         train_bpe(corpus_texts()).save(str(tmp / "tokenizer.json"))
         tmp.rename(path)
+        prune_stale("tokenizer", path)
     return path
+
+
+def prune_stale(prefix: str, keep: Path) -> None:
+    """Remove cached builds named `prefix-*` made from an older recipe or corpus, keeping `keep`."""
+    for old in keep.parent.glob(f"{prefix}-*"):
+        if old != keep and old.suffix != ".tmp":
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def build(name: str, out: Path) -> dict:
@@ -142,6 +150,7 @@ def ensure_base(name: str) -> Path:
             if not (path / "course_build.json").exists():
                 print(f"Building tiny base {name} (once; cached in {path.parent}) ...", file=sys.stderr)
                 build(name, path)
+                prune_stale(name, path)
     return path
 
 

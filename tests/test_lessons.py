@@ -1,0 +1,56 @@
+"""Every lesson notebook follows the course's shape: badge, setup cell, objectives, summary, exercises, clean outputs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from utils.notebooks import stray_outputs
+
+LESSONS = sorted((Path(__file__).resolve().parent.parent / "lessons").glob("[0-9][0-9]_*.ipynb"))
+SETUP = nbformat.read(LESSONS[0], as_version=4).cells[1].source
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    """Read a lesson notebook."""
+    return nbformat.read(path, as_version=4)
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_lesson_shape(path: Path) -> None:
+    nb = read(path)
+    intro = nb.cells[0].source
+    assert intro.startswith("# "), "the first cell is the title"
+    assert f"colab.research.google.com/github/llm-course/llm-course/blob/main/lessons/{path.name}" in intro
+    assert "**Objectives.**" in intro and "**Time.**" in intro and "`tiny`" in intro
+    assert nb.cells[1].source == SETUP, "the second cell is the shared setup cell of lessons/00_setup.ipynb"
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert re.search(r"^## Summary", markdown, re.M), "a lesson ends with a summary"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_lesson_has_three_exercises_with_checks(path: Path) -> None:
+    number = int(path.name[:2])
+    cells = read(path).cells
+    marked = [i for i, c in enumerate(cells) if c.cell_type == "code" and c.source.startswith("# EXERCISE ")]
+    ids = [re.match(r"# EXERCISE (\d+\.\d+): (\w+)", cells[i].source).group(1) for i in marked]
+    assert len(ids) >= 3 and all(int(i.split(".")[0]) == number for i in ids), ids
+    for i, ex_id in zip(marked, ids):
+        assert "raise NotImplementedError" in cells[i].source, f"exercise {ex_id} ships as a stub"
+        assert f'check("{ex_id}"' in cells[i + 1].source, f"the cell after exercise {ex_id} runs its check"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_code_cells_are_introduced_by_text(path: Path) -> None:
+    cells = read(path).cells
+    for before, cell in zip(cells, cells[1:]):
+        if cell.cell_type == "code" and before.cell_type == "code":
+            assert before.source.startswith("# EXERCISE "), f"add markdown before the cell: {cell.source[:60]!r}"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_only_checked_cells_keep_outputs(path: Path) -> None:
+    assert stray_outputs(read(path)) == [], f"run `python -m utils.notebooks refresh {path.name}`"
