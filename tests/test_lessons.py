@@ -11,12 +11,19 @@ import pytest
 from utils.notebooks import stray_outputs
 
 LESSONS = sorted((Path(__file__).resolve().parent.parent / "lessons").glob("[0-9][0-9]_*.ipynb"))
-SETUP = nbformat.read(LESSONS[0], as_version=4).cells[1].source
 
 
 def read(path: Path) -> nbformat.NotebookNode:
     """Read a lesson notebook."""
     return nbformat.read(path, as_version=4)
+
+
+def first_code(nb: nbformat.NotebookNode) -> str:
+    """Source of a notebook's first code cell: the setup cell."""
+    return next(c.source for c in nb.cells if c.cell_type == "code")
+
+
+SETUP = first_code(read(LESSONS[0]))
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
@@ -26,7 +33,7 @@ def test_lesson_shape(path: Path) -> None:
     assert intro.startswith("# "), "the first cell is the title"
     assert f"colab.research.google.com/github/llm-course/llm-course/blob/main/lessons/{path.name}" in intro
     assert "**Objectives.**" in intro and "**Time.**" in intro and "`tiny`" in intro
-    assert nb.cells[1].source == SETUP, "the second cell is the shared setup cell of lessons/00_setup.ipynb"
+    assert first_code(nb) == SETUP, "the first code cell is the shared setup cell of lessons/00_setup.ipynb"
     markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert re.search(r"^## Summary", markdown, re.M), "a lesson ends with a summary"
 
