@@ -1,0 +1,91 @@
+"""Fine-tuning speed, side by side: a naive baseline vs the defaults of `python -m utils.finetune`.
+
+Both runs fine-tune the same model on the same rows for one epoch with the same batch size, each in a fresh process
+(so peak memory is its own):
+  baseline  every batch padded to --max-length, eager attention, no packing
+  defaults  what the command does by default: examples packed into max-length rows (best-fit, attention kept inside
+            each example through restarted position ids), SDPA attention
+It prints real (non-pad) tokens per second, padding waste, peak memory (and its rise during training), and the ratio.
+
+    python benchmarks/finetune_speed.py                      # tiny Mistral-family base, help-desk chats, CPU
+    python benchmarks/finetune_speed.py --model Qwen/Qwen2.5-0.5B --rows 2000 --max-length 1024   # on a GPU
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+VARIANTS = {
+    "baseline": ["--no-packing", "--attn-implementation", "eager"],  # --pad-to-multiple-of max_length added below
+    "defaults": [],
+}
+
+
+def write_rows(rows: int, folder: Path) -> Path:
+    """The first `rows` help-desk conversations (course data in every profile) as a JSON-lines file."""
+    from utils.data import load_task
+
+    path = folder / "helpdesk.jsonl"
+    load_task("helpdesk")["train"].select(range(rows)).to_json(str(path))
+    return path
+
+
+def run(variant: str, args: argparse.Namespace, data: Path, folder: Path) -> dict:
+    """One fine-tune in a fresh process; its metrics.json."""
+    out = folder / variant
+    extra = [*VARIANTS[variant], "--pad-to-multiple-of", str(args.max_length)] if variant == "baseline" else []
+    command = [sys.executable, "-m", "utils.finetune", "--model", args.model, "--data", str(data), "--method",
+               args.method, "--epochs", "1", "--batch-size", str(args.batch_size), "--max-length",
+               str(args.max_length), "--save-steps", "100000", "--output", str(out), "--quiet", *extra]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    if args.threads:
+        env["OMP_NUM_THREADS"] = str(args.threads)
+    subprocess.run(command, cwd=REPO, env=env, check=True)
+    return json.loads((out / "metrics.json").read_text())
+
+
+def main() -> None:
+    """Run both variants and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", default=None, help="model to fine-tune (default: the course's mistral role)")
+    parser.add_argument("--method", default="lora", choices=["lora", "qlora", "full"])
+    parser.add_argument("--rows", type=int, default=256, help="training rows (help-desk chats)")
+    parser.add_argument("--batch-size", type=int, default=8)
+    parser.add_argument("--max-length", type=int, default=256)
+    parser.add_argument("--threads", type=int, default=0, help="OMP_NUM_THREADS for the runs (0: leave as is)")
+    args = parser.parse_args()
+    if args.model is None:
+        from utils.models import model_name
+
+        args.model = model_name("mistral")
+    load = os.getloadavg()
+    print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, load average "
+          f"{load[0]:.1f} before; model {args.model}; {args.method}, {args.rows} rows, batch {args.batch_size}, "
+          f"max length {args.max_length}, threads {args.threads or 'default'}")
+    with tempfile.TemporaryDirectory() as tmp:
+        data = write_rows(args.rows, Path(tmp))
+        results = {variant: run(variant, args, data, Path(tmp)) for variant in VARIANTS}
+    print(f"{'variant':<10}{'steps':>7}{'train s':>9}{'tokens/s':>10}{'padding':>9}{'peak MB':>9}{'rise MB':>9}"
+          f"{'loss':>8}  attention")
+    for variant, m in results.items():
+        print(f"{variant:<10}{m['steps']:>7}{m['train_time_s']:>9.1f}{m['tokens_per_s']:>10.0f}"
+              f"{100 * m['padding_waste']:>8.1f}%{m['peak_memory_mb']:>9.0f}{m['memory_growth_mb']:>9.0f}"
+              f"{m['train_loss']:>8.3f}  {m['attn_implementation']}{', packed' if m['packing'] else ''}")
+    base, ours = results["baseline"], results["defaults"]
+    print(f"Speed-up: {ours['tokens_per_s'] / base['tokens_per_s']:.2f}x tokens/s; peak memory "
+          f"{ours['peak_memory_mb'] / base['peak_memory_mb']:.2f}x ({base['memory_kind']}); same "
+          f"{base['train_tokens']} vs {ours['train_tokens']} real tokens; load average {os.getloadavg()[0]:.1f} after.")
+
+
+if __name__ == "__main__":
+    main()
