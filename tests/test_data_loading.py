@@ -48,7 +48,7 @@ def test_missing_file_is_one_sentence(tmp_path: Path) -> None:
 
 def test_unknown_label_and_bad_json(tmp_path: Path) -> None:
     bad = write_jsonl(tmp_path / "c.jsonl", [{"text": "ok", "label": "meh"}])
-    with pytest.raises(CourseError, match="Row 1 of .* has the label 'meh' in 'label', which is not one of"):
+    with pytest.raises(CourseError, match=r"Row 1 of .* has the label 'meh' in 'label', which is not one of"):
         load_task("classification", files={"train": bad})
     broken = tmp_path / "b.jsonl"
     broken.write_text('{"text": "ok", "label": "positive"}\n{"text": \n')

@@ -1,8 +1,9 @@
-"""Every lesson notebook follows the course's shape: badge, setup cell, objectives, summary, exercises, clean outputs."""
+"""Every lesson follows the course's shape: badge, setup cell, objectives, summary, exercises, clean outputs."""
 
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import nbformat
@@ -45,7 +46,7 @@ def test_lesson_has_three_exercises_with_checks(path: Path) -> None:
     marked = [i for i, c in enumerate(cells) if c.cell_type == "code" and c.source.startswith("# EXERCISE ")]
     ids = [re.match(r"# EXERCISE (\d+\.\d+): (\w+)", cells[i].source).group(1) for i in marked]
     assert len(ids) >= 3 and all(int(i.split(".")[0]) == number for i in ids), ids
-    for i, ex_id in zip(marked, ids):
+    for i, ex_id in zip(marked, ids, strict=True):
         assert "raise NotImplementedError" in cells[i].source, f"exercise {ex_id} ships as a stub"
         assert f'check("{ex_id}"' in cells[i + 1].source, f"the cell after exercise {ex_id} runs its check"
 
@@ -53,7 +54,7 @@ def test_lesson_has_three_exercises_with_checks(path: Path) -> None:
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
 def test_code_cells_are_introduced_by_text(path: Path) -> None:
     cells = read(path).cells
-    for before, cell in zip(cells, cells[1:]):
+    for before, cell in pairwise(cells):
         if cell.cell_type == "code" and before.cell_type == "code":
             assert before.source.startswith("# EXERCISE "), f"add markdown before the cell: {cell.source[:60]!r}"
 

@@ -55,7 +55,7 @@ def test_pick_falls_back_to_tiny_for_small() -> None:
     assert PROFILES["full"].pick(tiny=1, full=3, small=2) == 3
 
 
-def test_colab_never_installs_torch(tmp_path) -> None:  # noqa: ANN001
+def test_colab_never_installs_torch(tmp_path) -> None:
     req = tmp_path / "requirements.txt"
     req.write_text("torch==0.0.1\nnbval==0.0.1\nsurely-not-installed-pkg==1.0  # comment\n")
     assert missing_requirements(str(req)) == ["surely-not-installed-pkg==1.0"]

@@ -7,7 +7,7 @@ import json
 import pytest
 import torch
 
-from utils.models import count_parameters, load_causal_lm, load_encoder, load_seq2seq, load_tokenizer, model_name
+from utils.models import count_parameters, load_causal_lm, load_encoder, load_seq2seq, load_tokenizer
 from utils.profiles import PROFILES
 from utils.tiny_models import SPECS, corpus_texts, ensure_base
 from utils.tokenizer import SPECIAL_TOKENS, train_bpe
@@ -42,7 +42,7 @@ def test_chat_template_marks_assistant_text() -> None:
     tok = load_tokenizer("chat")
     chat = [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello."}]
     out = tok.apply_chat_template(chat, tokenize=True, return_dict=True, return_assistant_tokens_mask=True)
-    text = tok.decode([i for i, m in zip(out["input_ids"], out["assistant_masks"]) if m])
+    text = tok.decode([i for i, m in zip(out["input_ids"], out["assistant_masks"], strict=True) if m])
     assert text == "Hello.<|im_end|>"
 
 

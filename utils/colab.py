@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from importlib import metadata
+from pathlib import Path
 
 from utils.paths import REPO_ROOT
 
@@ -19,7 +20,7 @@ def in_colab() -> bool:
 def missing_requirements(path: str | None = None) -> list[str]:
     """Pinned requirements (name==version) that are absent or at another version, torch and test tools excepted."""
     missing = []
-    text = (REPO_ROOT / "requirements.txt").read_text() if path is None else open(path).read()
+    text = Path(path or REPO_ROOT / "requirements.txt").read_text()
     for line in text.splitlines():
         line = line.split("#")[0].strip()
         if "==" not in line:

@@ -17,7 +17,7 @@ def show_course_errors_briefly() -> None:
     if shell is None:
         return
 
-    def handler(shell, etype, value, tb, tb_offset=None):  # noqa: ANN001, ANN202 - IPython's signature
+    def handler(shell, etype, value, tb, tb_offset=None):
         print(f"CourseError: {value}")
         return None
 

@@ -30,7 +30,7 @@ def model_name(role: str, profile: Profile | None = None) -> str:
     return name
 
 
-def load_tokenizer(role: str, **kwargs: Any):  # noqa: ANN201 - a PreTrainedTokenizerBase subclass
+def load_tokenizer(role: str, **kwargs: Any):
     """The tokenizer that goes with `role`'s model."""
     return AutoTokenizer.from_pretrained(model_name(role), **kwargs)
 

@@ -56,7 +56,8 @@ def execute(path: Path, profile: str = "tiny", timeout: int = 600) -> tuple[nbfo
     nb = nbformat.read(path, as_version=4)
     os.environ["COURSE_PROFILE"] = profile
     start = time.perf_counter()
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    resources = {"metadata": {"path": str(path.parent)}}
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", resources=resources).execute()
     return nb, time.perf_counter() - start
 
 

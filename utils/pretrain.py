@@ -10,7 +10,7 @@ from transformers import get_cosine_schedule_with_warmup
 Batch = dict[str, torch.Tensor]
 
 
-def token_stream(texts: list[str], tokenizer, eos: bool = True) -> torch.Tensor:  # noqa: ANN001 - any HF tokenizer
+def token_stream(texts: list[str], tokenizer, eos: bool = True) -> torch.Tensor:
     """Concatenate the token ids of `texts` into one 1-D stream, each document followed by EOS."""
     ids: list[int] = []
     for text in texts:
@@ -34,7 +34,7 @@ def causal_batches(stream: torch.Tensor, batch_size: int, length: int, seed: int
         yield {"input_ids": x, "labels": x.clone()}
 
 
-def mlm_batches(stream: torch.Tensor, tokenizer, batch_size: int, length: int, seed: int = 0,  # noqa: ANN001
+def mlm_batches(stream: torch.Tensor, tokenizer, batch_size: int, length: int, seed: int = 0,
                 mask_prob: float = 0.15) -> Iterator[Batch]:
     """BERT's masked-LM batches: 15% of tokens chosen; of those 80% -> <mask>, 10% random, 10% kept."""
     gen = torch.Generator().manual_seed(seed)
@@ -53,7 +53,7 @@ def mlm_batches(stream: torch.Tensor, tokenizer, batch_size: int, length: int, s
         yield {"input_ids": inputs, "labels": labels}
 
 
-def infill_batches(stream: torch.Tensor, tokenizer, batch_size: int, length: int, seed: int = 0,  # noqa: ANN001
+def infill_batches(stream: torch.Tensor, tokenizer, batch_size: int, length: int, seed: int = 0,
                    noise: float = 0.3, mean_span: float = 3.0) -> Iterator[Batch]:
     """BART's text-infilling batches: spans (Poisson lengths) become one <mask>; the decoder restores the text."""
     gen = torch.Generator().manual_seed(seed)

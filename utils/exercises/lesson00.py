@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from utils.checking import expect, exercise
+from utils.checking import exercise, expect
 
 
 @exercise("0.1", "choose_profile")
@@ -30,8 +30,8 @@ def check_weight_bytes(weight_bytes: Callable[[int, str], float]) -> None:
              (3, "nf4", 1.5)]
     for n, dtype, want in cases:
         got = weight_bytes(n, dtype)
-        expect(type(got) in (int, float), f"weight_bytes({n}, {dtype!r}) should return a number, got "
-                                          f"{type(got).__name__}")
+        kind = type(got).__name__
+        expect(type(got) in (int, float), f"weight_bytes({n}, {dtype!r}) should return a number, got {kind}")
         expect(abs(float(got) - want) < 1e-6 * max(1.0, want), f"weight_bytes({n:,}, {dtype!r}) should be {want:,}, "
                                                                 f"got {got:,}")
 
@@ -40,7 +40,8 @@ def check_weight_bytes(weight_bytes: Callable[[int, str], float]) -> None:
 def check_stage_of(stage_of: Callable[[dict], str]) -> None:
     """stage_of tells the three stages' data apart."""
     cases = [({"text": "Raw text."}, "pretraining"), ({"messages": []}, "sft"),
-             ({"prompt": "Q", "completion": "A"}, "sft"), ({"prompt": "Q", "chosen": "A", "rejected": "B"}, "alignment")]
+             ({"prompt": "Q", "completion": "A"}, "sft"),
+             ({"prompt": "Q", "chosen": "A", "rejected": "B"}, "alignment")]
     for example, want in cases:
         got = stage_of(example)
         expect(type(got) is str and got == want, f"stage_of({example}) should be {want!r}, got {got!r}")
