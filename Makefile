@@ -30,6 +30,11 @@ data: install
 bases: install
 	COURSE_PROFILE=tiny $(BIN)/python -m utils.tiny_models
 
+bench: install bases
+	COURSE_PROFILE=tiny $(BIN)/python benchmarks/finetune_speed.py
+	COURSE_PROFILE=tiny $(BIN)/python benchmarks/qlora_memory.py --profile tiny
+	COURSE_PROFILE=tiny $(BIN)/python benchmarks/grading_speed.py
+
 test: install lint bases
 	# One thread per pytest worker: two workers of two threads on two cores run notebooks 5x slower.
 	# The tiny profile sets the Hugging Face offline flags, so no test waits on a network.
