@@ -11,6 +11,7 @@ import torch
 from datasets import Dataset
 
 from utils.errors import CourseError
+from utils.packing import real_tokens
 
 # Schema name -> the columns that define it, checked in this order (a preference row also has a prompt column).
 SCHEMAS: dict[str, tuple[str, ...]] = {
@@ -164,11 +165,7 @@ class CountingCollator:
     def __call__(self, examples: list[dict[str, Any]]) -> dict[str, torch.Tensor]:
         """Collate with the wrapped collator and add the count."""
         batch = self.inner(examples)
-        if "attention_mask" in batch:
-            real = int(batch["attention_mask"].sum())
-        else:
-            real = min(batch["input_ids"].numel(), sum(len(example["input_ids"]) for example in examples))
-        batch[REAL_TOKENS] = torch.tensor(real)
+        batch[REAL_TOKENS] = torch.tensor(real_tokens(batch, examples))
         return batch
 
 

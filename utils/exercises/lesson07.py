@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from torch import nn
+from transformers.pytorch_utils import Conv1D
+
 from utils.checking import exercise, expect
+from utils.finetune_config import optimizer_steps as reference_steps
+from utils.finetune_model import lora_targets as reference_targets
 
 
 @exercise("7.1", "detect_schema")
@@ -27,9 +32,6 @@ def check_detect_schema(detect_schema: Callable[[list[str]], str | None]) -> Non
 
 def _toy_models() -> list:
     """Three small module trees shaped like GPT-2 (Conv1D layers), Llama and GPT-NeoX (head named embed_out)."""
-    from torch import nn
-    from transformers.pytorch_utils import Conv1D
-
     class Toy(nn.Module):
         def __init__(self, name: str, blocks: dict[str, dict[str, nn.Module]], head: str) -> None:
             super().__init__()
@@ -58,10 +60,8 @@ def _toy_models() -> list:
 @exercise("7.2", "lora_targets")
 def check_lora_targets(lora_targets: Callable) -> None:
     """lora_targets lists the linear layers by short name, sorted, without the output head."""
-    from utils.finetune_model import lora_targets as reference
-
     for model in _toy_models():
-        got, want = lora_targets(model), reference(model)
+        got, want = lora_targets(model), reference_targets(model)
         kind = model.name
         expect(type(got) is list, f"lora_targets({kind}) should return a list, got {type(got).__name__}")
         expect(all(type(name) is str for name in got), f"lora_targets({kind}) should hold str names")
@@ -74,13 +74,11 @@ def check_lora_targets(lora_targets: Callable) -> None:
 @exercise("7.3", "optimizer_steps")
 def check_optimizer_steps(optimizer_steps: Callable[..., int]) -> None:
     """optimizer_steps follows the Trainer's arithmetic."""
-    from utils.finetune_config import optimizer_steps as reference
-
     cases = [(100, 8, 1, 1, 1.0), (100, 8, 4, 1, 1.0), (100, 8, 1, 2, 1.0), (100, 8, 1, 1, 2.5), (7, 8, 4, 1, 1.0),
              (1001, 8, 2, 4, 1.0), (64, 8, 8, 1, 3.0), (10, 3, 2, 3, 0.5), (5000, 16, 3, 8, 1.0)]
     for rows, batch, accum, processes, epochs in cases:
         got = optimizer_steps(rows, batch, accum, processes, epochs)
-        want = reference(rows, batch, accum, processes, epochs)
+        want = reference_steps(rows, batch, accum, processes, epochs)
         call = f"optimizer_steps({rows}, {batch}, grad_accum={accum}, processes={processes}, epochs={epochs})"
         expect(type(got) is int, f"{call} should return an int, got {type(got).__name__}")
         expect(got == want, f"{call} should be {want}, got {got}")

@@ -1,0 +1,31 @@
+"""Trainer defaults for lessons: quiet, seeded, no checkpoints, mixed precision only where the GPU supports it."""
+
+from __future__ import annotations
+
+import tempfile
+from typing import Any, TypeVar
+
+import torch
+
+from utils.device import pick_dtype
+
+T = TypeVar("T")
+
+
+def lesson_args(**overrides: Any) -> dict[str, Any]:
+    """Keyword arguments for (Seq2Seq)TrainingArguments and trl's configs: a temporary output folder, no saving, no
+    logging, no bars, no activation checkpointing (trl turns it on by default)."""
+    dtype = pick_dtype()
+    args = dict(output_dir=tempfile.mkdtemp(prefix="llm-course-"), save_strategy="no", eval_strategy="no",
+                logging_strategy="no", report_to="none", disable_tqdm=True, seed=0, data_seed=0,
+                dataloader_pin_memory=torch.cuda.is_available(), bf16=dtype == torch.bfloat16,
+                fp16=dtype == torch.float16, activation_checkpointing=False)
+    return args | overrides
+
+
+def quiet(trainer: T) -> T:
+    """Stop a Trainer from printing its log dictionaries (kept in trainer.state.log_history); return it."""
+    from transformers import PrinterCallback
+
+    trainer.remove_callback(PrinterCallback)
+    return trainer
