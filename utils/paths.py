@@ -14,3 +14,18 @@ def cache_dir() -> Path:
     path = Path(os.environ.get("COURSE_CACHE") or Path.home() / ".cache" / "llm-course").expanduser()
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def fresh_output_dir(name: str, root: Path | None = None) -> Path:
+    """A new, empty folder <root>/<name>/run-NNN (default root: the repository's outputs/), numbered one past the
+    highest run there, so a re-run never writes over what an earlier run saved."""
+    parent = (root if root is not None else REPO_ROOT / "outputs") / name
+    parent.mkdir(parents=True, exist_ok=True)
+    number = max((int(p.name[4:]) for p in parent.glob("run-*") if p.name[4:].isdigit()), default=0) + 1
+    while True:
+        path = parent / f"run-{number:03d}"
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:  # another process took this number since the listing: take the next one
+            number += 1
