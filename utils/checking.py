@@ -60,6 +60,14 @@ def expect_tensor(value: Any, shape: tuple | None = None, dtype: Any = None, wha
         expect(value.dtype == dtype, f"{what} should have dtype {dtype}, got {value.dtype}.")
 
 
+def expect_int_list(value: Any, want: list[int], what: str = "the answer") -> None:
+    """Fail unless `value` is exactly a list of plain ints equal to trusted `want` (item count first, then values)."""
+    expect_type(value, list, what)
+    expect(len(value) == len(want), f"{what} should have {len(want)} items, got {len(value)}.")
+    expect(all(type(v) is int for v in value), f"{what} should hold plain Python ints.")
+    expect(value == want, f"{what} should be {want}, got {value}.")
+
+
 def expect_close(value: Any, expected: Any, what: str = "the answer", rtol: float = 1e-4, atol: float = 1e-6) -> None:
     """Fail unless `value` matches trusted `expected` (tensor or number) in class, shape and values within tolerance."""
     import torch

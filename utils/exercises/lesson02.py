@@ -10,7 +10,7 @@ import torch
 from rouge_score import rouge_scorer
 from transformers import BertConfig, BertForSequenceClassification
 
-from utils.checking import exercise, expect, expect_close, expect_type
+from utils.checking import exercise, expect, expect_close, expect_int_list, expect_type
 
 
 @exercise("2.1", "majority_baseline_accuracy")
@@ -58,10 +58,7 @@ def check_align_labels(align_labels: Callable[[list, list], list]) -> None:
     for word_ids, labels, want in cases:
         got = align_labels(list(word_ids), list(labels))
         what = f"align_labels({word_ids}, {labels})"
-        expect_type(got, list, what)
-        expect(len(got) == len(word_ids), f"{what} should give one label per token ({len(word_ids)}), got {len(got)}.")
-        expect(all(type(x) is int for x in got), f"{what} should be a list of int.")
-        expect(got == want, f"{what} should be {want}, got {got}.")
+        expect_int_list(got, want, what)
 
 
 @exercise("2.4", "bio_spans")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from utils.checking import exercise, expect, expect_close, expect_type
+from utils.checking import exercise, expect, expect_close, expect_int_list, expect_type
 
 SYSTEM = {"role": "system", "content": "You are the Northwind Cloud help-desk assistant."}
 USER = {"role": "user", "content": "How do I reset my password?"}
@@ -44,10 +44,7 @@ def check_assistant_only_labels(assistant_only_labels: Callable[[list, list], li
     for ids, mask, want in cases:
         got = assistant_only_labels(list(ids), list(mask))
         what = f"assistant_only_labels({ids}, {mask})"
-        expect_type(got, list, what)
-        expect(len(got) == len(ids), f"{what} should have {len(ids)} labels, got {len(got)}.")
-        expect(all(type(v) is int for v in got), f"{what} should hold plain Python ints.")
-        expect(got == want, f"{what} should be {want}, got {got}.")
+        expect_int_list(got, want, what)
     try:
         assistant_only_labels([1, 2, 3], [1, 0])
     except ValueError:
