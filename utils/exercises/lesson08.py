@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sklearn.feature_extraction.text import TfidfVectorizer
+
 from utils.checking import exercise, expect, expect_close, expect_type
 
 
@@ -37,8 +39,6 @@ def check_heading_questions(heading_questions: Callable[[str], list[str]]) -> No
 @exercise("8.3", "nearest_answer")
 def check_nearest_answer(nearest_answer: Callable[..., str | None]) -> None:
     """nearest_answer returns the answer of the TF-IDF nearest question, or None below the threshold."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     questions = ["How do I reset my password?", "How much does the Pro plan cost?", "Can I delete my account?",
                  "Where are your data centres?"]
     answers = ["Click Forgot password.", "Pro costs 10 dollars a month.", "Yes, in Settings.", "Oslo and Lisbon."]
