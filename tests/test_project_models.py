@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from transformers import AutoModelForCausalLM, AutoTokenizer, BartConfig, BartForConditionalGeneration
+from transformers import AutoModelForCausalLM, AutoTokenizer, T5Config, T5ForConditionalGeneration
 
 from utils.chat import stop_token_ids
 from utils.chat_widget import ChatBox, ChatSession, chat_turn, fit_history, open_chat
@@ -106,12 +106,10 @@ def test_decoder_prompt_fits_and_completes(chat_model: tuple) -> None:
 
 def test_seq2seq_features_and_summaries(tmp_path: Path) -> None:
     tokenizer = course_chat_tokenizer()
-    config = BartConfig(vocab_size=len(tokenizer), d_model=32, encoder_layers=1, decoder_layers=1,
-                        encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64,
-                        max_position_embeddings=64, pad_token_id=0, bos_token_id=1, eos_token_id=2,
-                        decoder_start_token_id=2, forced_bos_token_id=None)
+    config = T5Config(vocab_size=len(tokenizer), d_model=32, d_kv=16, d_ff=64, num_layers=1, num_heads=2,
+                      pad_token_id=0, bos_token_id=1, eos_token_id=2, decoder_start_token_id=2)
     torch.manual_seed(0)
-    model = BartForConditionalGeneration(config).eval()
+    model = T5ForConditionalGeneration(config).eval()
     features = seq2seq_features(tokenizer, ["one two three four five six"], ["one two"], max_source=4, max_target=2)
     assert len(features["input_ids"][0]) == 4 and len(features["labels"][0]) == 2
     outs = summarize_seq2seq(model, tokenizer, ["a long document " * 30, "short"], max_source=16, max_new_tokens=4)

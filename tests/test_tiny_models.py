@@ -7,6 +7,7 @@ import json
 import pytest
 import torch
 
+from utils import pretrain
 from utils.models import count_parameters, load_causal_lm, load_encoder, load_seq2seq, load_tokenizer
 from utils.profiles import PROFILES
 from utils.tiny_models import SPECS, corpus_texts, ensure_base
@@ -59,7 +60,7 @@ def test_factories_return_each_family() -> None:
     assert load_causal_lm("mistral").config.model_type == "mistral"
     assert load_encoder(num_labels=3).config.model_type == "bert"
     assert load_encoder(num_labels=9, task="token").num_labels == 9
-    assert load_seq2seq().config.model_type == "bart"
+    assert load_seq2seq().config.model_type == "t5"
 
 
 def test_pretrained_gpt_beats_random_on_held_out_text() -> None:
@@ -72,3 +73,16 @@ def test_pretrained_gpt_beats_random_on_held_out_text() -> None:
     assert loss < 0.6 * torch.log(torch.tensor(float(len(tok)))).item()
     trainable, total = count_parameters(model)
     assert trainable == total < 3_000_000
+
+
+def test_pretrained_seq2seq_reads_its_encoder() -> None:
+    tok = load_tokenizer("seq2seq")
+    model = load_seq2seq().eval()
+    stream = pretrain.token_stream(corpus_texts("test"), tok)
+    batch = next(pretrain.infill_batches(stream, tok, batch_size=32, length=64, seed=1))
+    other = torch.roll(torch.arange(32), 1)  # each text decoded against another text's encoder input
+    with torch.no_grad():
+        own = model(**batch).loss.item()
+        shuffled = model(input_ids=batch["input_ids"][other], attention_mask=batch["attention_mask"][other],
+                         labels=batch["labels"]).loss.item()
+    assert own < shuffled - 0.5, (own, shuffled)  # a decoder that ignores its encoder scores the same on both

@@ -49,7 +49,7 @@ def load_encoder(num_labels: int, task: str = "classification", **kwargs: Any) -
 
 
 def load_seq2seq(**kwargs: Any) -> PreTrainedModel:
-    """An encoder-decoder (BART family) for summarization."""
+    """An encoder-decoder (T5 family) for summarization."""
     return AutoModelForSeq2SeqLM.from_pretrained(model_name("seq2seq"), **kwargs)
 
 

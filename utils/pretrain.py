@@ -55,7 +55,8 @@ def mlm_batches(stream: torch.Tensor, tokenizer, batch_size: int, length: int, s
 
 def infill_batches(stream: torch.Tensor, tokenizer, batch_size: int, length: int, seed: int = 0,
                    noise: float = 0.3, mean_span: float = 3.0) -> Iterator[Batch]:
-    """BART's text-infilling batches: spans (Poisson lengths) become one <mask>; the decoder restores the text."""
+    """Text-infilling batches (BART's objective, used here for T5): spans (Poisson lengths) become one <mask>; the
+    decoder restores the whole text."""
     gen = torch.Generator().manual_seed(seed)
     pad, mask = tokenizer.pad_token_id, tokenizer.mask_token_id
     while True:

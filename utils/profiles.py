@@ -39,7 +39,7 @@ PROFILES: dict[str, Profile] = {
         offline=True,
         needs_gpu=False,
         models={"gpt": "tiny-gpt2", "mistral": "tiny-mistral", "chat": "tiny-gpt2", "encoder": "tiny-bert",
-                "seq2seq": "tiny-bart"},
+                "seq2seq": "tiny-t5"},
     ),
     "small": Profile(
         name="small",
@@ -48,7 +48,7 @@ PROFILES: dict[str, Profile] = {
         needs_gpu=False,
         models={"gpt": "openai-community/gpt2", "mistral": "HuggingFaceTB/SmolLM2-135M",
                 "chat": "HuggingFaceTB/SmolLM2-135M-Instruct", "encoder": "distilbert/distilbert-base-uncased",
-                "seq2seq": "facebook/bart-base"},
+                "seq2seq": "google-t5/t5-small"},
     ),
     "full": Profile(
         name="full",
@@ -57,7 +57,7 @@ PROFILES: dict[str, Profile] = {
         needs_gpu=True,
         models={"gpt": "openai-community/gpt2-medium", "mistral": "mistralai/Mistral-7B-v0.1",
                 "chat": "Qwen/Qwen2.5-0.5B-Instruct", "encoder": "google-bert/bert-base-uncased",
-                "seq2seq": "facebook/bart-base"},
+                "seq2seq": "google/flan-t5-base"},
     ),
 }
 

@@ -1,4 +1,4 @@
-"""Summarizing with the two model families: an encoder-decoder (BART) and a decoder LM prompted with "Summarize:"."""
+"""Summarizing with the two model families: an encoder-decoder (T5) and a decoder LM prompted with "Summarize:"."""
 
 from __future__ import annotations
 
