@@ -6,9 +6,10 @@ import json
 
 import pytest
 import torch
+from transformers import AutoModelForMaskedLM
 
 from utils import pretrain
-from utils.models import count_parameters, load_causal_lm, load_encoder, load_seq2seq, load_tokenizer
+from utils.models import count_parameters, load_causal_lm, load_encoder, load_seq2seq, load_tokenizer, model_name
 from utils.profiles import PROFILES
 from utils.tiny_models import SPECS, corpus_texts, ensure_base
 from utils.tokenizer import SPECIAL_TOKENS, train_bpe
@@ -58,7 +59,7 @@ def test_bases_are_cached_and_pretrained(name: str) -> None:
 def test_factories_return_each_family() -> None:
     assert load_causal_lm("gpt").config.model_type == "gpt2"
     assert load_causal_lm("mistral").config.model_type == "mistral"
-    assert load_encoder(num_labels=3).config.model_type == "bert"
+    assert load_encoder(num_labels=3).config.model_type == "modernbert"
     assert load_encoder(num_labels=9, task="token").num_labels == 9
     assert load_seq2seq().config.model_type == "t5"
 
@@ -86,3 +87,16 @@ def test_pretrained_seq2seq_reads_its_encoder() -> None:
         shuffled = model(input_ids=batch["input_ids"][other], attention_mask=batch["attention_mask"][other],
                          labels=batch["labels"]).loss.item()
     assert own < shuffled - 0.5, (own, shuffled)  # a decoder that ignores its encoder scores the same on both
+
+
+def test_pretrained_encoder_uses_context() -> None:
+    tok = load_tokenizer("encoder")
+    model = AutoModelForMaskedLM.from_pretrained(model_name("encoder")).eval()
+    stream = pretrain.token_stream(corpus_texts("test"), tok)
+    batch = next(pretrain.mlm_batches(stream, tok, batch_size=32, length=64, seed=1))
+    with torch.no_grad():
+        loss = model(**batch).loss.item()
+    counts = torch.bincount(pretrain.token_stream(corpus_texts(), tok), minlength=len(tok)).float()
+    p = counts[counts > 0] / counts.sum()
+    unigram = -(p * p.log()).sum().item()  # the best loss without looking at the context
+    assert loss < unigram - 2.0, (loss, unigram)

@@ -36,7 +36,8 @@ def causal_batches(stream: torch.Tensor, batch_size: int, length: int, seed: int
 
 def mlm_batches(stream: torch.Tensor, tokenizer, batch_size: int, length: int, seed: int = 0,
                 mask_prob: float = 0.15) -> Iterator[Batch]:
-    """BERT's masked-LM batches: 15% of tokens chosen; of those 80% -> <mask>, 10% random, 10% kept."""
+    """BERT's masked-LM batches: `mask_prob` of the tokens chosen (BERT: 15%); of those 80% -> <mask>, 10% random,
+    10% kept."""
     gen = torch.Generator().manual_seed(seed)
     while True:
         x = random_windows(stream, batch_size, length - 2, gen)

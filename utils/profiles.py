@@ -38,7 +38,7 @@ PROFILES: dict[str, Profile] = {
         summary="offline on CPU: tiny models of the same families, pretrained by the course, data from data/",
         offline=True,
         needs_gpu=False,
-        models={"gpt": "tiny-gpt2", "mistral": "tiny-mistral", "chat": "tiny-gpt2", "encoder": "tiny-bert",
+        models={"gpt": "tiny-gpt2", "mistral": "tiny-mistral", "chat": "tiny-gpt2", "encoder": "tiny-modernbert",
                 "seq2seq": "tiny-t5"},
     ),
     "small": Profile(
@@ -47,7 +47,7 @@ PROFILES: dict[str, Profile] = {
         offline=False,
         needs_gpu=False,
         models={"gpt": "openai-community/gpt2", "mistral": "HuggingFaceTB/SmolLM2-135M",
-                "chat": "HuggingFaceTB/SmolLM2-135M-Instruct", "encoder": "distilbert/distilbert-base-uncased",
+                "chat": "HuggingFaceTB/SmolLM2-135M-Instruct", "encoder": "answerdotai/ModernBERT-base",
                 "seq2seq": "google-t5/t5-small"},
     ),
     "full": Profile(
@@ -56,7 +56,7 @@ PROFILES: dict[str, Profile] = {
         offline=False,
         needs_gpu=True,
         models={"gpt": "openai-community/gpt2-medium", "mistral": "mistralai/Mistral-7B-v0.1",
-                "chat": "Qwen/Qwen2.5-0.5B-Instruct", "encoder": "google-bert/bert-base-uncased",
+                "chat": "Qwen/Qwen2.5-0.5B-Instruct", "encoder": "answerdotai/ModernBERT-base",
                 "seq2seq": "google/flan-t5-base"},
     ),
 }

@@ -1,4 +1,4 @@
-"""Tiny offline bases (GPT-2, Mistral, BERT, T5 families): built from configs, pretrained briefly, cached on disk.
+"""Tiny offline bases (GPT-2, Mistral, ModernBERT, T5 families): built from configs, pretrained briefly, cached on disk.
 
 Run `python -m utils.tiny_models` to build them all (once; later runs reuse the cache) and print a table.
 """
@@ -43,6 +43,8 @@ class TinySpec:
     batch_size: int = 16
     length: int = 64
     lr: float = 3e-3
+    warmup: int = 30
+    mask_prob: float = 0.15  # share of tokens the masked-LM objective hides
 
 
 SPECS: dict[str, TinySpec] = {
@@ -53,11 +55,11 @@ SPECS: dict[str, TinySpec] = {
              num_key_value_heads=2, head_dim=32, max_position_embeddings=512, sliding_window=None,
              tie_word_embeddings=True, **IDS),
         "causal", 400),
-    "tiny-bert": TinySpec(
-        "bert",
+    "tiny-modernbert": TinySpec(
+        "modernbert",
         dict(hidden_size=128, num_hidden_layers=4, num_attention_heads=4, intermediate_size=512,
-             max_position_embeddings=256, pad_token_id=0),
-        "mlm", 400, lr=1e-3),  # at 2e-3 the post-LN encoder collapsed (one output for every input)
+             max_position_embeddings=256, cls_token_id=1, sep_token_id=2, **IDS),
+        "mlm", 800, lr=2e-3, warmup=50, mask_prob=0.3),  # a tiny BERT stayed at the unigram loss (6.3)
     "tiny-t5": TinySpec(
         "t5",
         dict(d_model=128, d_kv=32, d_ff=512, num_layers=2, num_heads=4, feed_forward_proj="gated-gelu",
@@ -121,11 +123,11 @@ def build(name: str, out: Path) -> dict:
     if spec.objective == "causal":
         batches = pretrain.causal_batches(stream, spec.batch_size, spec.length)
     elif spec.objective == "mlm":
-        batches = pretrain.mlm_batches(stream, tok, spec.batch_size, spec.length)
+        batches = pretrain.mlm_batches(stream, tok, spec.batch_size, spec.length, mask_prob=spec.mask_prob)
     else:
         batches = pretrain.infill_batches(stream, tok, spec.batch_size, spec.length)
     start = time.perf_counter()
-    losses = pretrain.train(model, batches, spec.steps, lr=spec.lr)
+    losses = pretrain.train(model, batches, spec.steps, lr=spec.lr, warmup=spec.warmup)
     seconds = time.perf_counter() - start
     tmp = out.with_suffix(".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
