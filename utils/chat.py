@@ -3,7 +3,8 @@ and batched answer generation that stops at the end of the assistant's turn."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,6 +72,20 @@ def stop_token_ids(tokenizer: Any) -> list[int]:
     return ids
 
 
+@contextmanager
+def inference(model: Any, tokenizer: Any, padding_side: str) -> Iterator[None]:
+    """Within the block: the model in eval mode and the tokenizer padding on `padding_side`; both are put back as
+    they were afterwards, even after an error."""
+    side, tokenizer.padding_side = tokenizer.padding_side, padding_side
+    was_training = model.training
+    model.eval()
+    try:
+        yield
+    finally:
+        tokenizer.padding_side = side
+        model.train(was_training)
+
+
 @dataclass(frozen=True)
 class Generation:
     """One generated answer: its text, the stop token that ended it (None: cut at max_new_tokens), its length."""
@@ -91,13 +106,10 @@ def generate(model: Any, tokenizer: Any, conversations: Sequence[Sequence[Messag
     """Answer each conversation (its last message is the user's) in batches, left-padded, stopping at the end of
     the turn; greedy unless `generate_kwargs` say otherwise (do_sample, temperature, top_p, repetition_penalty)."""
     stops = stop_token_ids(tokenizer)
-    side, tokenizer.padding_side = tokenizer.padding_side, "left"  # new tokens must follow each prompt directly
-    was_training = model.training
-    model.eval()
     kwargs = {"do_sample": False, "max_new_tokens": max_new_tokens, "eos_token_id": stops,
               "pad_token_id": tokenizer.pad_token_id, **generate_kwargs}
     results: list[Generation] = []
-    try:
+    with inference(model, tokenizer, "left"):  # left padding: new tokens must follow each prompt directly
         for start in range(0, len(conversations), batch_size):
             batch = [list(c) for c in conversations[start : start + batch_size]]
             enc = tokenizer.apply_chat_template(batch, add_generation_prompt=True, chat_template=chat_template,
@@ -109,9 +121,6 @@ def generate(model: Any, tokenizer: Any, conversations: Sequence[Sequence[Messag
                 row = row[: ends[0] + 1] if ends else row
                 stop = tokenizer.convert_ids_to_tokens(row[-1]) if ends else None
                 results.append(Generation(tokenizer.decode(row, skip_special_tokens=True).strip(), stop, len(row)))
-    finally:
-        tokenizer.padding_side = side
-        model.train(was_training)
     return results
 
 
@@ -127,11 +136,8 @@ def end_of_turn_probability(model: Any, tokenizer: Any, conversations: Sequence[
     """For conversations that end with the assistant's answer: the probability the model gives <|im_end|> right
     after the answer's last word, i.e. how sure it is that its turn is over (one value per conversation)."""
     end = tokenizer.convert_tokens_to_ids(END_OF_TURN)
-    side, tokenizer.padding_side = tokenizer.padding_side, "left"  # the last column is then every row's last token
-    was_training = model.training
-    model.eval()
     probs = []
-    try:
+    with inference(model, tokenizer, "left"):  # left padding: the last column is every row's last token
         for start in range(0, len(conversations), batch_size):
             batch = [list(c) for c in conversations[start : start + batch_size]]
             enc = tokenizer.apply_chat_template(batch, continue_final_message=True, tokenize=True, padding=True,
@@ -140,9 +146,6 @@ def end_of_turn_probability(model: Any, tokenizer: Any, conversations: Sequence[
             logits = model(input_ids=enc["input_ids"].to(model.device), attention_mask=mask,
                            position_ids=position_ids(mask)).logits[:, -1].float()
             probs.append(torch.softmax(logits, -1)[:, end].cpu())
-    finally:
-        tokenizer.padding_side = side
-        model.train(was_training)
     return torch.cat(probs)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-Message = dict[str, str]
+from utils.chat import Message, inference
 
 
 def bradley_terry_loss(chosen_rewards: torch.Tensor, rejected_rewards: torch.Tensor) -> torch.Tensor:
@@ -29,11 +29,8 @@ def reward_scores(model: Any, tokenizer: Any, prompts: Sequence[Sequence[Message
     (num_labels=1), read at the last non-pad token as RewardTrainer trains it; returns a float tensor."""
     if len(prompts) != len(answers):
         raise ValueError(f"need one answer per prompt (got {len(prompts)} prompts and {len(answers)} answers)")
-    side, tokenizer.padding_side = tokenizer.padding_side, "right"
-    was_training = model.training
-    model.eval()
     scores = []
-    try:
+    with inference(model, tokenizer, "right"):
         for start in range(0, len(prompts), batch_size):
             chats = [[*p, {"role": "assistant", "content": a}]
                      for p, a in zip(prompts[start : start + batch_size], answers[start : start + batch_size],
@@ -42,9 +39,6 @@ def reward_scores(model: Any, tokenizer: Any, prompts: Sequence[Sequence[Message
                                                 max_length=max_length, return_dict=True, return_tensors="pt")
             enc = {k: v.to(model.device) for k, v in enc.items()}
             scores.append(model(**enc).logits[:, 0].float().cpu())
-    finally:
-        tokenizer.padding_side = side
-        model.train(was_training)
     return torch.cat(scores)
 
 
