@@ -6,6 +6,8 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from utils.errors import check_pairs
+
 TOKEN = re.compile(r"[a-z0-9]+")
 
 
@@ -33,6 +35,5 @@ def exact_match(prediction: str, reference: str) -> float:
 
 def mean_token_f1(predictions: Sequence[str], references: Sequence[str]) -> float:
     """Mean token F1 over pairs of predictions and references."""
-    if len(predictions) != len(references) or not predictions:
-        raise ValueError(f"need as many predictions as references (got {len(predictions)} and {len(references)})")
+    check_pairs(predictions, references, "as many predictions as references")
     return sum(map(token_f1, predictions, references)) / len(predictions)

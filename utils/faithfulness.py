@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from utils.errors import check_pairs
+
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 NAME = re.compile(r"[A-Z][a-z][\w&-]*(?:\s+[A-Z][a-z][\w&-]*)*")  # acronyms (NDA) and "I" are not names
 SENTENCE_START = re.compile(r"(?:^|[.!?;:]\s+)$")
@@ -38,15 +40,13 @@ def faithfulness_violations(summary: str, source: str) -> list[str]:
 
 def faithfulness_rate(summaries: Sequence[str], sources: Sequence[str]) -> float:
     """Share of summaries with no faithfulness violation against their source."""
-    if len(summaries) != len(sources) or not summaries:
-        raise ValueError(f"need as many sources as summaries (got {len(sources)} and {len(summaries)})")
+    check_pairs(sources, summaries, "as many sources as summaries")
     return sum(not faithfulness_violations(s, d) for s, d in zip(summaries, sources, strict=True)) / len(summaries)
 
 
 def support_rate(summaries: Sequence[str], sources: Sequence[str]) -> float:
     """Share of all the numbers and names in the summaries that their sources contain (1.0 if there are none)."""
-    if len(summaries) != len(sources) or not summaries:
-        raise ValueError(f"need as many sources as summaries (got {len(sources)} and {len(summaries)})")
+    check_pairs(sources, summaries, "as many sources as summaries")
     claims = sum(len(numbers_in(s)) + len(names_in(s)) for s in summaries)
     missing = sum(len(faithfulness_violations(s, d)) for s, d in zip(summaries, sources, strict=True))
     return 1.0 - missing / claims if claims else 1.0

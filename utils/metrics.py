@@ -6,6 +6,8 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from utils.errors import check_pairs
+
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
 
@@ -33,8 +35,7 @@ def rouge_scores(predictions: Sequence[str], references: Sequence[str]) -> dict[
     """Mean ROUGE-1, ROUGE-2 and ROUGE-L F1 (rouge-score, Porter stemming) of predictions against references."""
     from rouge_score import rouge_scorer
 
-    if len(predictions) != len(references) or not predictions:
-        raise ValueError(f"need as many predictions as references (got {len(predictions)} and {len(references)})")
+    check_pairs(predictions, references, "as many predictions as references")
     scorer = rouge_scorer.RougeScorer(list(ROUGE_TYPES), use_stemmer=True)
     totals = dict.fromkeys(ROUGE_TYPES, 0.0)
     for prediction, reference in zip(predictions, references, strict=True):

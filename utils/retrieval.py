@@ -7,6 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from utils.errors import check_pairs
+
 
 class TfidfRetriever:
     """Nearest known question by TF-IDF cosine similarity; its answer is the reply (or `fallback` below `threshold`)."""
@@ -14,8 +16,7 @@ class TfidfRetriever:
     def __init__(self, questions: Sequence[str], answers: Sequence[str], threshold: float = 0.0,
                  fallback: str = "I don't know; let me pass you to a human agent.") -> None:
         """Index `questions` (words minus English stop words, 1 + log tf); `answers[i]` replies to `questions[i]`."""
-        if len(questions) != len(answers) or not questions:
-            raise ValueError(f"need as many answers as questions (got {len(questions)} and {len(answers)})")
+        check_pairs(questions, answers, "as many answers as questions")
         self.answers = list(answers)
         self.threshold = threshold
         self.fallback = fallback

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from utils.data import TRIAGE_LEVELS
+from utils.errors import check_pairs
 
 DISCLAIMER = "This is not a diagnosis; a clinician must assess you."
 NO_LEVEL = "none"  # what a parse of an answer without a triage level returns in score tables
@@ -75,8 +76,7 @@ def recall_at_level(true_levels: Sequence[str], predicted: Sequence[str | None],
 
 def under_triage_rate(true_levels: Sequence[str], predicted: Sequence[str | None]) -> float:
     """Share of cases sent to a less severe level than the true one; a missing level counts as under-triage."""
-    if len(true_levels) != len(predicted) or not true_levels:
-        raise ValueError(f"need as many predictions as true levels (got {len(predicted)} and {len(true_levels)})")
+    check_pairs(predicted, true_levels, "as many predictions as true levels")
     under = [p is None or SEVERITY.get(p, len(SEVERITY)) > SEVERITY[t] for t, p in zip(true_levels, predicted,
                                                                                         strict=True)]
     return sum(under) / len(under)
