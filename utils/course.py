@@ -35,7 +35,8 @@ def banner(profile: Profile, why: str) -> str:
 
 
 def setup(seed: int = 0, profile: str | None = None, quiet: bool = False) -> Profile:
-    """Choose the profile (COURSE_PROFILE), set offline flags and seeds, print the banner; return the profile."""
+    """Choose the profile (COURSE_PROFILE), set offline flags, CPU threads and seeds, print the banner; return the
+    profile."""
     show_course_errors_briefly()
     chosen, why = resolve_profile(profile)
     if chosen.needs_gpu and not cuda_available():
@@ -43,8 +44,9 @@ def setup(seed: int = 0, profile: str | None = None, quiet: bool = False) -> Pro
                           "(or small) here, or open the lesson in Colab with a GPU runtime.")
     apply_offline_flags(chosen)
     quiet_libraries()
-    from utils.device import seed_everything
+    from utils.device import seed_everything, set_cpu_threads
 
+    set_cpu_threads(chosen.cpu_threads)
     seed_everything(seed)
     if not quiet:
         print(banner(chosen, why))

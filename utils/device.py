@@ -34,6 +34,14 @@ def seed_everything(seed: int = 0) -> None:
     os.environ["PYTHONHASHSEED"] = str(seed)
 
 
+def set_cpu_threads(n: int | None) -> int:
+    """Use `n` torch CPU threads from now on (None: leave as is); return the number used before."""
+    before = torch.get_num_threads()
+    if n is not None:
+        torch.set_num_threads(n)
+    return before
+
+
 def bf16_supported() -> bool:
     """Whether bf16 compute is available on this machine's GPU."""
     return torch.cuda.is_available() and torch.cuda.is_bf16_supported()

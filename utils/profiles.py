@@ -20,6 +20,7 @@ class Profile:
     offline: bool
     needs_gpu: bool
     models: dict[str, str] = field(default_factory=dict)
+    cpu_threads: int | None = None  # torch CPU threads to pin (None: torch's default, one per core)
 
     def pick(self, tiny: T, full: T, small: T | None = None) -> T:
         """Choose a size for this profile; `small` falls back to the tiny value when not given."""
@@ -40,6 +41,7 @@ PROFILES: dict[str, Profile] = {
         needs_gpu=False,
         models={"gpt": "tiny-gpt2", "mistral": "tiny-mistral", "chat": "tiny-gpt2", "encoder": "tiny-modernbert",
                 "seq2seq": "tiny-t5"},
+        cpu_threads=1,  # floats then add up in the same order on every machine: the same numbers as CI
     ),
     "small": Profile(
         name="small",
