@@ -39,7 +39,7 @@ def setup(seed: int = 0, profile: str | None = None, quiet: bool = False) -> Pro
     profile."""
     show_course_errors_briefly()
     chosen, why = resolve_profile(profile)
-    if chosen.needs_gpu and not cuda_available():
+    if chosen.needs_gpu and not cuda_available() and not chosen.smoke:
         raise CourseError(f"The {chosen.name} profile needs a CUDA GPU and none was found; use COURSE_PROFILE=tiny "
                           "(or small) here, or open the lesson in Colab with a GPU runtime.")
     apply_offline_flags(chosen)

@@ -149,7 +149,7 @@ def load_task(task: str, profile: Profile | None = None, files: dict[str, str | 
         raise CourseError(f"There is no task {task!r}; the tasks are: {', '.join(TASKS)}.")
     if files is not None or profile.offline or TASKS[task].hub is None:
         return load_local(task, files)
-    return load_hub(task, profile, max_rows=profile.pick(tiny=None, small=2000, full=None))
+    return load_hub(task, profile, max_rows=profile.rows(profile.pick(tiny=None, small=2000, full=None)))
 
 
 def label_names(ds: Dataset, column: str = "label") -> list[str]:

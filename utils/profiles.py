@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from utils.errors import CourseError
@@ -21,6 +21,7 @@ class Profile:
     needs_gpu: bool
     models: dict[str, str] = field(default_factory=dict)
     cpu_threads: int | None = None  # torch CPU threads to pin (None: torch's default, one per core)
+    smoke: bool = False  # COURSE_SMOKE=1: a smoke run (CI on hub stand-ins): steps and rows capped, claims unchecked
 
     def pick(self, tiny: T, full: T, small: T | None = None) -> T:
         """Choose a size for this profile; `small` falls back to the tiny value when not given."""
@@ -30,6 +31,20 @@ class Profile:
             return small
         return tiny
 
+    def steps(self, n: int) -> int:
+        """A number of training steps or iterations, capped at SMOKE_STEPS in a smoke run."""
+        return min(n, SMOKE_STEPS) if self.smoke else n
+
+    def rows(self, n: int | None) -> int | None:
+        """A number of examples (data rows, generations, evaluations; None: all), capped at SMOKE_ROWS in a smoke
+        run."""
+        if not self.smoke:
+            return n
+        return SMOKE_ROWS if n is None else min(n, SMOKE_ROWS)
+
+
+SMOKE_STEPS = 2  # the one course-wide knob's caps: what a smoke run (COURSE_SMOKE=1) trains and evaluates at most
+SMOKE_ROWS = 24
 
 # Roles: gpt = GPT-style decoder base; mistral = Mistral-family decoder; chat = a chat/instruct decoder;
 # encoder = BERT-style encoder; seq2seq = encoder-decoder. In `tiny`, names are cached local builds (utils.tiny_models).
@@ -71,6 +86,11 @@ def cuda_available() -> bool:
     return torch.cuda.is_available()
 
 
+def smoke_run() -> bool:
+    """Whether COURSE_SMOKE=1 asks for a smoke run: every step of a lesson, a few rows and steps each."""
+    return os.environ.get("COURSE_SMOKE", "").strip() == "1"
+
+
 def resolve_profile(value: str | None = None) -> tuple[Profile, str]:
     """Return the active profile and why it was chosen; COURSE_PROFILE wins, else full on a GPU, else tiny."""
     raw = value if value is not None else os.environ.get("COURSE_PROFILE", "")
@@ -79,10 +99,14 @@ def resolve_profile(value: str | None = None) -> tuple[Profile, str]:
         if name not in PROFILES:
             choices = ", ".join(PROFILES)
             raise CourseError(f"COURSE_PROFILE={raw!r} is not a profile of this course; choose one of: {choices}.")
-        return PROFILES[name], "set by COURSE_PROFILE"
-    if cuda_available():
-        return PROFILES["full"], "a CUDA GPU is present and COURSE_PROFILE is not set"
-    return PROFILES["tiny"], "no CUDA GPU found and COURSE_PROFILE is not set"
+        profile, why = PROFILES[name], "set by COURSE_PROFILE"
+    elif cuda_available():
+        profile, why = PROFILES["full"], "a CUDA GPU is present and COURSE_PROFILE is not set"
+    else:
+        profile, why = PROFILES["tiny"], "no CUDA GPU found and COURSE_PROFILE is not set"
+    if smoke_run():
+        return replace(profile, smoke=True), why + "; a smoke run (COURSE_SMOKE=1): steps and rows capped"
+    return profile, why
 
 
 def apply_offline_flags(profile: Profile) -> None:
