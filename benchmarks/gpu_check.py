@@ -219,7 +219,7 @@ def check(r: TrainingRun, device: torch.device, scale: str, steps: int) -> dict[
         if device.type == "cuda":  # a T4's 15 GiB from here on (the 7B qlora build passes through 13.5 GiB of fp16)
             gc.collect()
             torch.cuda.empty_cache()
-            torch.cuda.set_per_process_memory_fraction(T4_BYTES / torch.cuda.get_device_properties(0).total_memory)
+            torch.cuda.set_per_process_memory_fraction(min(1.0, T4_BYTES / torch.cuda.mem_get_info()[1]))
             torch.cuda.synchronize()
             torch.cuda.reset_peak_memory_stats()
         start = time.perf_counter()
