@@ -1,7 +1,8 @@
 """Every lesson runs top to bottom in `small` and in `full` against the offline stand-ins of the hub models and data
 sets (`utils.hub_standins`), as a smoke run: COURSE_SMOKE=1 caps steps and rows, and claims about what training
 achieves are printed, not checked (random stand-ins learn nothing in two steps). Any other error (API, dtype, shape,
-schema, device, a missing file) fails the test. `full` runs on the CPU here; `benchmarks/gpu_check.py` covers the GPU."""
+schema, device, a missing file) fails the test. `full` runs on the CPU here; benchmarks/gpu_check.py covers the
+GPU."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from utils import hub_standins
 
 REPO = Path(__file__).resolve().parents[1]
 LESSONS = sorted((REPO / "lessons").glob("[0-9][0-9]_*.ipynb"))
-CASES = [pytest.param(path, profile, id=f"{path.stem}-{profile}", marks=pytest.mark.xdist_group(f"{path.stem}-{profile}"))
+CASES = [pytest.param(path, profile, id=f"{path.stem}-{profile}",
+                      marks=pytest.mark.xdist_group(f"{path.stem}-{profile}"))
          for profile in ("small", "full") for path in LESSONS]
 
 
