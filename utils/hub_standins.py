@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import random
 import shutil
 import time
@@ -183,6 +184,18 @@ def write_model(name: str, facts: ModelFacts, body, hub: Path, key: str) -> dict
             "vocab": len(tokenizer), "dtype": facts.dtype}
 
 
+def link_duplicates(folder: Path) -> None:
+    """Hard-link files of equal content under `folder`: models that shrink to the same stand-in share their disk."""
+    first: dict[str, Path] = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest in first:
+            path.unlink()
+            os.link(first[digest], path)
+        else:
+            first[digest] = path
+
+
 def feature(spec: Any):
     """A `datasets` feature from its hub_facts spelling ("string", {"class_label": [...]}, {"list": ...}, {...})."""
     from datasets import ClassLabel, List, Value
@@ -297,6 +310,7 @@ def build(root: Path, key: str) -> dict:
     texts = corpus()
     bodies = {kind: train_body(kind, texts) for kind in sorted({f.tokenizer for f in MODELS.values()})}
     models = [write_model(name, facts, bodies[facts.tokenizer], root / "hub", key) for name, facts in MODELS.items()]
+    link_duplicates(root / "hub")
     bars = datasets.is_progress_bar_enabled()
     datasets.disable_progress_bars()
     try:
