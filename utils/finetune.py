@@ -172,13 +172,10 @@ def prepare_data(cfg: FinetuneConfig) -> Prepared:
 
 def precision() -> tuple[torch.dtype, dict[str, bool]]:
     """Weights dtype and Trainer precision flags: bf16 on GPUs that have it, fp16 mixed on older GPUs, fp32 on CPU."""
-    from utils.device import bf16_supported
+    from utils.device import pick_dtype, weights_dtype
 
-    if bf16_supported():
-        return torch.bfloat16, {"bf16": True, "fp16": False}
-    if torch.cuda.is_available():
-        return torch.float32, {"bf16": False, "fp16": True}
-    return torch.float32, {"bf16": False, "fp16": False}
+    compute = pick_dtype()
+    return weights_dtype(), {"bf16": compute == torch.bfloat16, "fp16": compute == torch.float16}
 
 
 def load_model(cfg: FinetuneConfig, prep: Prepared, dtype: torch.dtype) -> Any:
@@ -186,11 +183,13 @@ def load_model(cfg: FinetuneConfig, prep: Prepared, dtype: torch.dtype) -> Any:
     from accelerate import PartialState
     from transformers import AutoModelForCausalLM, BitsAndBytesConfig
 
+    from utils.device import pick_dtype
+
     kwargs: dict[str, Any] = {"dtype": dtype, "attn_implementation": cfg.attn_implementation}
     if cfg.method == "qlora":
         kwargs["quantization_config"] = BitsAndBytesConfig(
             load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
-            bnb_4bit_compute_dtype=torch.float16 if torch.cuda.is_available() and dtype == torch.float32 else dtype)
+            bnb_4bit_compute_dtype=pick_dtype())
         if torch.cuda.is_available():
             kwargs["device_map"] = {"": PartialState().local_process_index}
     try:
