@@ -45,7 +45,10 @@ RUNS: dict[str, TrainingRun] = {r.key: r for r in [
     TrainingRun("04-qlora", MISTRAL, "qlora", "causal", 4, 512, grad_accum=2, checkpointing=True,
                 optim="paged_adamw_8bit", steps=150, loop="trl"),  # 04 cell 19
     TrainingRun("04-measure", MISTRAL, "qlora", "causal", 1, 512, checkpointing=True, steps=3, loop="hand"),  # 04 c37
-    TrainingRun("05-sft", "openai-community/gpt2-medium", "lora", "causal", 16, 512, steps=800, loop="trl"),  # 05 c29
+    # 05 cell 29: was batch 16 x 512 without checkpointing: estimated 10.4 GiB, but out of memory at 15 GiB on the
+    # GPU check (GPT-2's dropout and Conv1D LoRA cost more than the estimate counts); now 8 x 2 accumulated
+    TrainingRun("05-sft", "openai-community/gpt2-medium", "lora", "causal", 8, 512, grad_accum=2, checkpointing=True,
+                steps=800, loop="trl"),
     # 06 cell 11: was batch 8 pairs x 1024 tokens without checkpointing (est. 33 GiB)
     TrainingRun("06-reward", QWEN, "full", "reward", 4, 1024, grad_accum=2, checkpointing=True, steps=500),
     # 06 cells 18-24: was 32 rollouts of (any prompt + 128) tokens in one step without checkpointing (est. 74 GiB at
