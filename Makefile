@@ -8,7 +8,7 @@ JOBS ?= 2
 # Where a CPU build of torch comes from on machines whose default index serves a CUDA build (e.g. GitHub runners).
 TORCH_INDEX ?=
 
-.PHONY: install lab test lint bases data bench
+.PHONY: install lab test lint bases standins data bench
 
 install: $(VENV)/.installed
 
@@ -30,12 +30,16 @@ data: install
 bases: install
 	COURSE_PROFILE=tiny $(BIN)/python -m utils.tiny_models
 
+# Offline stand-ins of the small/full profiles' hub models and data sets, under their real names (utils/hub_standins.py).
+standins: install
+	COURSE_PROFILE=tiny $(BIN)/python -m utils.hub_standins
+
 bench: install bases
 	COURSE_PROFILE=tiny $(BIN)/python benchmarks/finetune_speed.py
 	COURSE_PROFILE=tiny $(BIN)/python benchmarks/qlora_memory.py --profile tiny
 	COURSE_PROFILE=tiny $(BIN)/python benchmarks/grading_speed.py
 
-test: install lint bases
+test: install lint bases standins
 	# One thread per pytest worker: two workers of two threads on two cores run notebooks 5x slower.
 	# The tiny profile sets the Hugging Face offline flags, so no test waits on a network.
-	COURSE_PROFILE=tiny OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile
+	COURSE_PROFILE=tiny OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import datasets
 import pytest
+from datasets import ClassLabel, Dataset, DatasetDict, Features, List, Value
 
-from utils.data import NER_LABELS, TASKS, label_names, load_task
+from utils.data import NER_LABELS, SENTIMENT_LABELS, TASKS, course_labels, label_names, load_hub, load_task
 from utils.errors import CourseError
+from utils.hub_facts import DATASETS
 from utils.profiles import PROFILES
 
 TINY = PROFILES["tiny"]
@@ -70,3 +73,29 @@ def test_csv_files_load(tmp_path: Path) -> None:
     path.write_text("text,label\nGreat,positive\nAwful,negative\n")
     ds = load_task("classification", files={"train": path})
     assert ds["train"]["label"] == [1, 0]
+
+
+def test_hub_label_names_become_the_course_names() -> None:
+    hub = Dataset.from_dict({"text": ["bad", "good"], "label": [0, 1]},
+                            features=Features({"text": Value("string"), "label": ClassLabel(names=["neg", "pos"])}))
+    ds = course_labels(hub, "classification")
+    assert label_names(ds) == SENTIMENT_LABELS and ds["label"] == [0, 1]
+    three = hub.cast_column("label", ClassLabel(names=["neg", "mixed", "pos"]))
+    with pytest.raises(CourseError, match=r"has 3 labels \(neg, mixed, pos\); the course expects 2"):
+        course_labels(three, "classification")
+
+
+def test_hub_sets_load_at_their_revision(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    rows = {"id": ["0"], "tokens": [["Ada"]], "ner_tags": [[1]]}
+    features = Features({"id": Value("string"), "tokens": List(Value("string")), "ner_tags": List(ClassLabel(
+        names=NER_LABELS))})
+
+    def fake_load_dataset(name: str, config: str | None, **kwargs: object) -> DatasetDict:
+        calls.append((name, config, kwargs))
+        return DatasetDict({s: Dataset.from_dict(rows, features=features) for s in ("train", "test")})
+
+    monkeypatch.setattr(datasets, "load_dataset", fake_load_dataset)
+    ds = load_hub("ner", PROFILES["full"])
+    assert calls == [("eriktks/conll2003", None, {"revision": DATASETS["eriktks/conll2003"].revision})]
+    assert label_names(ds["train"], "ner_tags") == NER_LABELS

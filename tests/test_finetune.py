@@ -339,3 +339,32 @@ def test_help_lists_every_flag(capsys: pytest.CaptureFixture):
 def test_api_rejects_unknown_keys():
     with pytest.raises(CourseError, match="unknown key"):
         finetune({"model": "m", "data": "d", "epochz": 2})
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
+def test_merge_and_compare_in_the_training_dtype(monkeypatch: pytest.MonkeyPatch, work: Path, dtype: torch.dtype):
+    # A bf16 checkpoint (as SmolLM2 and Qwen are stored) and a GPU whose weights dtype is bf16 (patched): the merge
+    # happens in fp32, is saved in bf16, and utils.finetune.logit_gap allows for bf16's rounding, not for more.
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    from utils.finetune import logit_gap, merge_adapter
+
+    monkeypatch.setattr("utils.device.weights_dtype", lambda device=None: dtype)
+    base_dir = save_random_model("llama", work / f"base-{dtype}")
+    AutoModelForCausalLM.from_pretrained(base_dir, dtype=torch.bfloat16).save_pretrained(base_dir)
+    torch.manual_seed(0)
+    base = AutoModelForCausalLM.from_pretrained(base_dir, dtype=torch.float32)
+    out = work / f"adapter-{dtype}"
+    lora = LoraConfig(r=4, target_modules=["q_proj", "v_proj"], init_lora_weights=False)  # B != 0: a real delta
+    get_peft_model(base, lora).save_pretrained(out)
+    load_finetuned(base_dir)[1].save_pretrained(out)
+    exact = load_finetuned(out, dtype=torch.float32)[0].merge_and_unload()
+    assert merge_adapter(out, []) == out / "merged"
+    adapted, tokenizer = load_finetuned(out)
+    merged, _ = load_finetuned(out, merged=True)
+    assert merged.dtype == adapted.dtype == dtype
+    weight = "model.layers.0.self_attn.q_proj.weight"
+    assert torch.equal(merged.state_dict()[weight], exact.state_dict()[weight].to(dtype))  # rounded once, at the end
+    gap, tolerance = logit_gap(adapted, merged, tokenizer("How do I reset my password?", return_tensors="pt"))
+    assert gap < tolerance and (tolerance == 1e-4) == (dtype == torch.float32)

@@ -74,3 +74,21 @@ def test_token_logprobs_and_value_model_cover_the_answer_columns() -> None:
     assert values.shape == (2, 3) and torch.all(values == 0)  # the head starts at zero
     assert all(p.data_ptr() != q.data_ptr() for p, q in zip(ValueModel(lm).trunk.parameters(), lm.parameters(),
                                                            strict=True))
+
+
+def test_value_model_on_a_bf16_checkpoint(tmp_path) -> None:
+    # transformers 5 loads hub checkpoints in their stored dtype (bf16 for SmolLM2, Qwen): the head must cope.
+    from transformers import AutoModelForCausalLM, LlamaConfig, LlamaForCausalLM
+
+    torch.manual_seed(0)
+    config = LlamaConfig(vocab_size=40, hidden_size=16, intermediate_size=32, num_hidden_layers=1,
+                         num_attention_heads=2, num_key_value_heads=1, max_position_embeddings=32)
+    LlamaForCausalLM(config).to(torch.bfloat16).save_pretrained(tmp_path)
+    lm = AutoModelForCausalLM.from_pretrained(tmp_path)
+    assert lm.dtype == torch.bfloat16
+    model = ValueModel(lm)
+    ids, attention = torch.randint(1, 40, (2, 6)), torch.ones(2, 6, dtype=torch.long)
+    values = model(ids, attention, start=3)
+    (values - 1.0).pow(2).mean().backward()
+    assert values.dtype == torch.float32 and values.shape == (2, 3)
+    assert model.head.weight.dtype == torch.float32 and model.head.weight.grad is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 from transformers import PrinterCallback, Trainer, TrainingArguments
 
@@ -9,12 +10,19 @@ from utils.device import pick_dtype
 from utils.training import lesson_args, quiet
 
 
-def test_lesson_args_are_quiet_and_overridable() -> None:
+def test_lesson_args_are_quiet_and_overridable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COURSE_PROFILE", "tiny")
     args = lesson_args(learning_rate=0.1, seed=3)
     assert args["save_strategy"] == "no" and args["report_to"] == "none" and args["disable_tqdm"] is True
     assert args["learning_rate"] == 0.1 and args["seed"] == 3
     assert (args["bf16"] is False and args["fp16"] is False) or torch.cuda.is_available()
     assert TrainingArguments(**args).learning_rate == 0.1
+
+
+@pytest.mark.parametrize("profile", ["small", "full"])
+def test_long_runs_show_a_progress_bar(monkeypatch: pytest.MonkeyPatch, profile: str) -> None:
+    monkeypatch.setenv("COURSE_PROFILE", profile)
+    assert lesson_args()["disable_tqdm"] is False
 
 
 def test_lesson_args_turn_off_trl_activation_checkpointing() -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from datasets import ClassLabel, Dataset, DatasetDict, Features, List
 
 from utils.errors import CourseError
+from utils.hub_facts import DATASETS
 from utils.paths import DATA_DIR
 from utils.profiles import Profile, resolve_profile
 
@@ -118,6 +119,22 @@ def load_local(task: str, files: dict[str, str | Path] | None = None) -> Dataset
     return DatasetDict({split: validate(read_rows(Path(path)), task, str(path)) for split, path in files.items()})
 
 
+def course_labels(ds: Dataset, task: str) -> Dataset:
+    """`ds` with the task's label names in place of the hub's (imdb's neg/pos -> negative/positive), ids kept."""
+    for column, names in (TASKS[task].labels or {}).items():
+        feature = ds.features[column]
+        label = getattr(feature, "feature", feature)
+        if not isinstance(label, ClassLabel):
+            raise CourseError(f"The column {column!r} of the {task} data is not a class label ({label}).")
+        if len(label.names) != len(names):
+            raise CourseError(f"The column {column!r} of the {task} data has {len(label.names)} labels "
+                              f"({', '.join(label.names)}); the course expects {len(names)}: {', '.join(names)}.")
+        if label.names != names:
+            course = ClassLabel(names=names)
+            ds = ds.cast_column(column, List(course) if feature is not label else course)
+    return ds
+
+
 def load_hub(task: str, profile: Profile, max_rows: int | None = None) -> DatasetDict:
     """Load `task`'s hub data set and bring it to the course schema (needs the network)."""
     from datasets import load_dataset
@@ -125,7 +142,8 @@ def load_hub(task: str, profile: Profile, max_rows: int | None = None) -> Datase
     spec = TASKS[task]
     name, config = spec.hub
     train_split, test_split = spec.hub_splits
-    raw = load_dataset(name, config)
+    facts = DATASETS.get(name)
+    raw = load_dataset(name, config, revision=facts.revision if facts else None)
     if not test_split:
         raw = raw[train_split].train_test_split(test_size=0.05, seed=0)
         train_split, test_split = "train", "test"
@@ -138,7 +156,7 @@ def load_hub(task: str, profile: Profile, max_rows: int | None = None) -> Datase
             ds = ds.rename_columns({k: v for k, v in spec.rename.items() if k in ds.column_names})
         if spec.convert:
             ds = ds.map(spec.convert)
-        out[split] = ds.select_columns(list(spec.columns))
+        out[split] = course_labels(ds.select_columns(list(spec.columns)), task)
     return DatasetDict(out)
 
 

@@ -1,4 +1,4 @@
-"""Device, dtype and seeding: bf16 where the GPU supports it, fp16 on older GPUs (T4), fp32 on CPU."""
+"""Device, dtype and seeding: bf16 where the GPU has it natively, fp16 on older GPUs (T4), fp32 on CPU."""
 
 from __future__ import annotations
 
@@ -19,11 +19,18 @@ def pick_device() -> torch.device:
 
 
 def pick_dtype(device: torch.device | None = None) -> torch.dtype:
-    """Training dtype for `device`: bf16 on GPUs that support it, fp16 on older GPUs, fp32 elsewhere."""
+    """Compute dtype for `device`: bf16 on GPUs with native bf16 (compute capability 8+), fp16 on older GPUs (T4,
+    V100), fp32 elsewhere."""
     device = device or pick_device()
     if device.type == "cuda":
-        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+        return torch.bfloat16 if bf16_supported() else torch.float16
     return torch.float32
+
+
+def weights_dtype(device: torch.device | None = None) -> torch.dtype:
+    """Dtype to load weights in for training and inference on `device`: bf16 where the GPU computes in bf16, fp32
+    otherwise (fp16 mixed precision keeps fp32 weights: its gradient scaler refuses fp16 gradients)."""
+    return torch.bfloat16 if pick_dtype(device) == torch.bfloat16 else torch.float32
 
 
 def seed_everything(seed: int = 0) -> None:
@@ -43,8 +50,9 @@ def set_cpu_threads(n: int | None) -> int:
 
 
 def bf16_supported() -> bool:
-    """Whether bf16 compute is available on this machine's GPU."""
-    return torch.cuda.is_available() and torch.cuda.is_bf16_supported()
+    """Whether this machine's GPU computes in bf16 natively (compute capability 8.0+: A100, L4, H100). A T4 (7.5)
+    only emulates it, although torch.cuda.is_bf16_supported() says True there."""
+    return torch.cuda.is_available() and torch.cuda.get_device_capability()[0] >= 8
 
 
 def supports_4bit() -> tuple[bool, str]:

@@ -172,13 +172,10 @@ def prepare_data(cfg: FinetuneConfig) -> Prepared:
 
 def precision() -> tuple[torch.dtype, dict[str, bool]]:
     """Weights dtype and Trainer precision flags: bf16 on GPUs that have it, fp16 mixed on older GPUs, fp32 on CPU."""
-    from utils.device import bf16_supported
+    from utils.device import pick_dtype, weights_dtype
 
-    if bf16_supported():
-        return torch.bfloat16, {"bf16": True, "fp16": False}
-    if torch.cuda.is_available():
-        return torch.float32, {"bf16": False, "fp16": True}
-    return torch.float32, {"bf16": False, "fp16": False}
+    compute = pick_dtype()
+    return weights_dtype(), {"bf16": compute == torch.bfloat16, "fp16": compute == torch.float16}
 
 
 def load_model(cfg: FinetuneConfig, prep: Prepared, dtype: torch.dtype) -> Any:
@@ -186,11 +183,13 @@ def load_model(cfg: FinetuneConfig, prep: Prepared, dtype: torch.dtype) -> Any:
     from accelerate import PartialState
     from transformers import AutoModelForCausalLM, BitsAndBytesConfig
 
+    from utils.device import pick_dtype
+
     kwargs: dict[str, Any] = {"dtype": dtype, "attn_implementation": cfg.attn_implementation}
     if cfg.method == "qlora":
         kwargs["quantization_config"] = BitsAndBytesConfig(
             load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
-            bnb_4bit_compute_dtype=torch.float16 if torch.cuda.is_available() and dtype == torch.float32 else dtype)
+            bnb_4bit_compute_dtype=pick_dtype())
         if torch.cuda.is_available():
             kwargs["device_map"] = {"": PartialState().local_process_index}
     try:
@@ -453,40 +452,57 @@ def write_results(out: Path, cfg: FinetuneConfig, metrics: dict[str, Any]) -> No
 
 
 def merge_adapter(out: Path, notes: list[str]) -> Path | None:
-    """Merge the adapter in `out` into a full-precision copy of its base and save it (with tokenizer) to out/merged."""
+    """Merge the adapter in `out` into an fp32 copy of its base on the CPU (no rounding of base + adapter on the way)
+    and save it (with tokenizer) to out/merged in the training weights dtype (bf16 where the GPU has it, else fp32)."""
     if not (out / "adapter_config.json").is_file():
         notes.append("--merge: a full fine-tune is already a complete model, so there is nothing to merge.")
         return None
-    model, tokenizer = load_finetuned(out)
-    merged = model.merge_and_unload()
+    model, tokenizer = load_finetuned(out, dtype=torch.float32, device="cpu")
+    merged = model.merge_and_unload().to(precision()[0])
     target = out / "merged"
     merged.save_pretrained(target)
     tokenizer.save_pretrained(target)
     return target
 
 
-def load_finetuned(path: str | Path, merged: bool = False):
-    """Load a fine-tune's output folder: (model, tokenizer) in eval mode; an adapter is put on a full-precision copy
+def load_finetuned(path: str | Path, merged: bool = False, dtype: torch.dtype | None = None,
+                   device: str | torch.device | None = None):
+    """Load a fine-tune's output folder: (model, tokenizer) in eval mode on `device` in `dtype` (default: where and as
+    utils.models puts models: the GPU outside tiny, bf16 where the GPU has it, else fp32); an adapter is put on a copy
     of its base (resized to the tokenizer if tokens were added); `merged=True` loads path/merged instead."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from utils.device import weights_dtype
+    from utils.models import from_hub, model_device
 
     path = Path(path) / "merged" if merged else Path(path)
     if not path.is_dir():
         raise CourseError(f"There is no fine-tuned model in {path}.")
     tokenizer = AutoTokenizer.from_pretrained(path)
-    dtype = precision()[0]
+    device = torch.device(device) if device is not None else model_device()
+    dtype = dtype or weights_dtype(device)
     if (path / "adapter_config.json").is_file():
         from peft import PeftConfig, PeftModel
 
         base_name = PeftConfig.from_pretrained(path).base_model_name_or_path
-        base = AutoModelForCausalLM.from_pretrained(base_name, dtype=dtype)
+        base = from_hub(AutoModelForCausalLM, base_name, dtype=dtype)
         resize_for(base, tokenizer)
         model = PeftModel.from_pretrained(base, path)
     else:
         model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype)
     if CHAT_TOKENS[1] in tokenizer.get_vocab() and CHAT_TOKENS[1] in (tokenizer.chat_template or ""):
         stop_at_end_of_turn(model, tokenizer)
-    return model.eval(), tokenizer
+    return model.to(device).eval(), tokenizer
+
+
+@torch.no_grad()
+def logit_gap(first: Any, second: Any, inputs: dict[str, torch.Tensor]) -> tuple[float, float]:
+    """The largest logit difference of two models on `inputs` (moved to each model's device), and the largest their
+    dtype allows: 1e-4 when both are fp32; in bf16/fp16, 5% of the largest logit (a 16-bit merge rounds each weight)."""
+    logits = [m(**{k: v.to(m.device) for k, v in inputs.items()}).logits.float().cpu() for m in (first, second)]
+    gap = (logits[0] - logits[1]).abs().max().item()
+    exact = first.dtype == second.dtype == torch.float32
+    return gap, 1e-4 if exact else 5e-2 * logits[0].abs().max().item()
 
 
 def build_parser() -> argparse.ArgumentParser:

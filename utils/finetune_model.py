@@ -34,8 +34,12 @@ def check_model_source(name: str) -> None:
     path = Path(name).expanduser()
     if path.exists() and not (path / "config.json").is_file():
         raise CourseError(f"The folder {path} holds no config.json, so it is not a saved model.")
+    from utils.models import from_hub
+
     try:
-        AutoConfig.from_pretrained(name)
+        from_hub(AutoConfig, name)
+    except CourseError:
+        raise
     except Exception as err:
         first = (str(err).strip().splitlines() or [type(err).__name__])[0].rstrip(".")
         raise CourseError(f"The model {name!r} is not a local model folder and could not be loaded from the "

@@ -25,6 +25,7 @@ class ModelFacts:
     chat_template: str | None = None  # None, or the format of the real one ("chatml")
     default_system: str | None = None  # the system message the real template adds when a chat has none
     add_bos: bool = False  # whether the tokenizer prepends bos to every text
+    add_eos: bool = False  # whether the tokenizer appends eos to every text (T5)
     model_max_length: int = 1024
     params: int = 0  # parameters of the real model (for checks and tables)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -55,7 +56,7 @@ T5_SPECIAL = {"<pad>": 0, "</s>": 1, "<unk>": 2} | {f"<extra_id_{i}>": 32099 - i
 T5 = dict(model_type="t5", d_kv=64, vocab_size=32128, relative_attention_num_buckets=32, pad_token_id=0,
           eos_token_id=1, decoder_start_token_id=0)
 T5_TOKENS = dict(tokenizer="unigram", vocab=32100, special=T5_SPECIAL,
-                 roles={"eos": "</s>", "unk": "<unk>", "pad": "<pad>"}, model_max_length=512)
+                 roles={"eos": "</s>", "unk": "<unk>", "pad": "<pad>"}, add_eos=True, model_max_length=512)
 
 MODELS: dict[str, ModelFacts] = {
     "openai-community/gpt2": ModelFacts(

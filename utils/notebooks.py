@@ -1,14 +1,18 @@
 """Lesson notebooks: run them headless, refresh the outputs CI compares, and find outputs that should not be there.
 
-    python -m utils.notebooks run lessons/01_pretraining.ipynb      # run headless, print the time
+    python -m utils.notebooks run lessons/*.ipynb                   # run headless (no output comparison), one line each
     python -m utils.notebooks refresh lessons/01_pretraining.ipynb  # run, keep only `# NBVAL_CHECK_OUTPUT` outputs
     python -m utils.notebooks check lessons/*.ipynb                 # list cells that carry outputs they should not
+    python -m utils.notebooks badges --repo OWNER/NAME              # point badges and the setup cell's clone there
+
+Stored checked outputs come from `tiny`: nbval compares them in tiny only; other profiles use `run`.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -61,13 +65,43 @@ def execute(path: Path, profile: str = "tiny", timeout: int = 600) -> tuple[nbfo
     return nb, time.perf_counter() - start
 
 
+def set_repo(repo: str, root: Path) -> list[Path]:
+    """Point the Colab badges and setup-cell clone URLs of README.md and lessons/*.ipynb, and utils.colab.REPO, at
+    GitHub repository `repo` (OWNER/NAME); return the files changed. Text edits only: nothing else moves."""
+    from utils import colab
+
+    if not re.fullmatch(r"[\w.-]+/[\w.-]+", repo):
+        raise SystemExit(f"--repo must look like OWNER/NAME, not {repo!r}.")
+    changed = []
+    for path in [root / "README.md", *sorted((root / "lessons").glob("*.ipynb")), root / "utils" / "colab.py"]:
+        text = path.read_text(encoding="utf-8")
+        new = text.replace(f"github.com/{colab.REPO}", f"github.com/{repo}")  # the setup cell's clone URL
+        new = new.replace(f"/github/{colab.REPO}/", f"/github/{repo}/")  # colab.research.google.com badges
+        new = new.replace(f'REPO = "{colab.REPO}"', f'REPO = "{repo}"')
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+            changed.append(path)
+    return changed
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Command line: run, refresh or check lesson notebooks."""
+    """Command line: run, refresh or check lesson notebooks, or point them at another GitHub repository."""
     parser = argparse.ArgumentParser(prog="python -m utils.notebooks", description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["run", "refresh", "check"])
-    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("command", choices=["run", "refresh", "check", "badges"])
+    parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--profile", default=os.environ.get("COURSE_PROFILE", "tiny"))
-    args = parser.parse_args(argv)
+    parser.add_argument("--repo", help="badges: the GitHub repository OWNER/NAME the course is published under")
+    args = parser.parse_intermixed_args(argv)
+    if args.command == "badges":
+        from utils.paths import REPO_ROOT
+
+        if not args.repo:
+            parser.error("badges needs --repo OWNER/NAME")
+        for path in set_repo(args.repo, REPO_ROOT):
+            print(f"{path}: now points at github.com/{args.repo}")
+        return 0
+    if not args.notebooks:
+        parser.error(f"{args.command} needs notebooks")
     failed = 0
     for path in args.notebooks:
         if not path.exists():
@@ -79,7 +113,13 @@ def main(argv: list[str] | None = None) -> int:
                 failed += 1
                 print(f"{path}: cells {stray} carry outputs; run `python -m utils.notebooks refresh {path}`.")
             continue
-        nb, seconds = execute(path, args.profile)
+        try:
+            nb, seconds = execute(path, args.profile)
+        except Exception as err:  # a failing cell: report it and go on with the next notebook
+            failed += 1
+            last = (str(err).strip().splitlines() or [repr(err)])[-1][:200]
+            print(f"{path}: FAILED under the {args.profile} profile: {last}")
+            continue
         print(f"{path}: ran in {seconds:.1f} s under the {args.profile} profile")
         if args.command == "refresh":
             nbformat.write(strip(nb), path)

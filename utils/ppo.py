@@ -84,7 +84,8 @@ class ValueModel(nn.Module):
     def __init__(self, causal_lm: Any) -> None:
         super().__init__()
         self.trunk = copy.deepcopy(causal_lm.base_model)
-        self.head = nn.Linear(causal_lm.config.get_text_config().hidden_size, 1)
+        device = next(self.trunk.parameters()).device  # the head sits with the trunk but stays fp32 (bf16 trunks too)
+        self.head = nn.Linear(causal_lm.config.get_text_config().hidden_size, 1, device=device)
         nn.init.zeros_(self.head.weight)
         nn.init.zeros_(self.head.bias)
 
@@ -92,4 +93,4 @@ class ValueModel(nn.Module):
         """Values of the states before each response token (from column `start` on): the hidden state at t - 1."""
         hidden = self.trunk(input_ids=input_ids, attention_mask=attention_mask,
                             position_ids=position_ids(attention_mask), use_cache=False).last_hidden_state
-        return self.head(hidden[:, start - 1 : -1]).squeeze(-1).float()
+        return self.head(hidden[:, start - 1 : -1].to(self.head.weight.dtype)).squeeze(-1).float()

@@ -14,14 +14,16 @@ T = TypeVar("T")
 
 def lesson_args(**overrides: Any) -> dict[str, Any]:
     """Keyword arguments for (Seq2Seq)TrainingArguments and trl's configs: a temporary output folder, no saving, no
-    logging, no bars, no activation checkpointing (trl turns it on by default); a smoke run caps max_steps."""
+    logging, a progress bar only outside tiny (long small/full runs), no activation checkpointing (trl turns it on by
+    default), mixed precision by utils.device.pick_dtype; a smoke run caps max_steps."""
+    from utils.profiles import SMOKE_STEPS, resolve_profile, smoke_run
+
     dtype = pick_dtype()
     args = dict(output_dir=tempfile.mkdtemp(prefix="llm-course-"), save_strategy="no", eval_strategy="no",
-                logging_strategy="no", report_to="none", disable_tqdm=True, seed=0, data_seed=0,
-                dataloader_pin_memory=torch.cuda.is_available(), bf16=dtype == torch.bfloat16,
+                logging_strategy="no", report_to="none", disable_tqdm=resolve_profile()[0].name == "tiny", seed=0,
+                data_seed=0, dataloader_pin_memory=torch.cuda.is_available(), bf16=dtype == torch.bfloat16,
                 fp16=dtype == torch.float16, activation_checkpointing=False)
     args |= overrides
-    from utils.profiles import SMOKE_STEPS, smoke_run
 
     if smoke_run():  # a smoke run trains a few steps, whatever the lesson asks for
         steps = args.get("max_steps", -1)
