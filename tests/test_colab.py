@@ -3,6 +3,8 @@ for when an imported package changed."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import types
 from importlib import metadata
@@ -10,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from utils.colab import install_missing, missing_requirements
+from utils.colab import REPO, install_missing, missing_requirements
 from utils.errors import CourseError
+from utils.paths import REPO_ROOT
 
 PINS = ("torch==2.13.0\ntransformers==5.24.0\ntrl==1.16.0\nnumpy==2.4.6\npandas==3.1.1\nipykernel==7.4.0\n"
         "seqeval==1.2.2\n")
@@ -66,3 +69,25 @@ def test_install_asks_for_a_restart_only_when_an_imported_package_changed(monkey
 def test_outside_colab_nothing_is_installed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("subprocess.run", lambda *a, **k: pytest.fail("pip ran"))
     assert install_missing() == []
+
+
+def test_setup_cell_runs_twice_in_a_colab_folder_without_cloning_again(tmp_path: Path) -> None:
+    """The setup cell, run in a folder like Colab's /content: the first run clones (a fake git copies the course),
+    the second finds that clone and clones nothing; both choose a profile."""
+    from tests.test_lessons import SETUP
+
+    content, bin_dir, log = tmp_path / "content", tmp_path / "bin", tmp_path / "git.log"
+    content.mkdir()
+    bin_dir.mkdir()
+    git = bin_dir / "git"
+    clone = content / REPO.split("/")[1]
+    git.write_text(f"#!/bin/sh\necho \"$@\" >> {log}\nln -s {REPO_ROOT} {clone}\n")
+    git.chmod(0o755)
+    script = tmp_path / "cell.py"
+    script.write_text(SETUP + "\nprint('PROFILE', P.name)\n")
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "COURSE_PROFILE": "tiny", "PYTHONPATH": ""}
+    for _ in range(2):
+        run = subprocess.run([sys.executable, str(script)], cwd=content, env=env, capture_output=True, text=True,
+                             timeout=300)
+        assert run.returncode == 0 and "PROFILE tiny" in run.stdout, run.stderr[-2000:]
+    assert log.read_text().count("clone") == 1

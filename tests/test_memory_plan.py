@@ -4,6 +4,7 @@ numbers, and it is within a factor of two of peaks measured on shrunk models."""
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 import torch
@@ -102,3 +103,27 @@ def test_estimate_within_2x_of_a_measured_cpu_peak(monkeypatch: pytest.MonkeyPat
     measured = measure_peak(step, 1, lm.train(), optimizer)["peak_bytes"]
     print(f"{method}: estimate / measured = {estimate(r)['total'] / measured:.2f}")
     assert 0.5 < estimate(r)["total"] / measured < 2.0, (estimate(r), measured)
+
+
+MEASURED = Path(__file__).resolve().parents[1] / "benchmarks" / "results" / "gpu_check_h200.md"
+
+
+def measured_rows() -> list[dict[str, str]]:
+    """The rows of the stored GPU check (benchmarks/gpu_check.py on an H200 capped at 15 GiB, fp16, no bf16)."""
+    lines = [line.strip("|").split("|") for line in MEASURED.read_text().splitlines()[2:] if line.startswith("|")]
+    keys = ["run", "model", "method", "shape", "est", "peak", "s", "status"]
+    return [dict(zip(keys, (cell.strip() for cell in cells), strict=True)) for cells in lines]
+
+
+@pytest.mark.parametrize("row", measured_rows(), ids=lambda row: row["run"])
+def test_estimates_against_the_peaks_measured_on_a_gpu(row: dict[str, str]) -> None:
+    """Each registered run that the GPU check ran at today's settings fitted, and its estimate was within 0.45-1.5x
+    of the measured peak; a configuration that ran out of memory there is no longer registered."""
+    r = run(row["run"])
+    current = f"{r.batch} x {r.seq}" == row["shape"] and row["model"] == r.model
+    if row["status"] == "OOM":
+        assert not current, f"{r.key} is still registered with the settings that ran out of 15 GiB"
+        return
+    assert row["status"] == "OK"
+    if current:
+        assert 0.45 <= estimate(r)["total"] / 2**30 / float(row["peak"]) <= 1.5, row
