@@ -196,8 +196,10 @@ def int8_vectorwise_quantize(x: Tensor, threshold: float = 0.0) -> tuple[Tensor,
     (|x| >= threshold); outlier feature columns get code 0. Returns (codes, row scales, outlier column mask)."""
     is_outlier = x.abs() >= threshold if threshold > 0 else torch.zeros_like(x, dtype=torch.bool)
     columns = is_outlier.any(dim=0)
-    q, scale = absmax_quantize(x.masked_fill(is_outlier, 0.0), dim=1)
-    return q.masked_fill(columns, 0), scale, columns
+    inliers = x.float().masked_fill(is_outlier, 0.0)
+    absmax = inliers.abs().amax(dim=1, keepdim=True).clamp(min=1e-12)
+    q = torch.round(inliers * (127.0 / absmax)).to(torch.int8)  # x * (127 / absmax), as bitsandbytes rounds it
+    return q.masked_fill(columns, 0), absmax / 127, columns
 
 
 def int8_matmul(x: Tensor, w: Tensor, threshold: float = 0.0) -> Tensor:
