@@ -59,3 +59,18 @@ def test_colab_never_installs_torch(tmp_path) -> None:
     req = tmp_path / "requirements.txt"
     req.write_text("torch==0.0.1\nnbval==0.0.1\nsurely-not-installed-pkg==1.0  # comment\n")
     assert missing_requirements(str(req)) == ["surely-not-installed-pkg==1.0"]
+
+
+def test_a_smoke_run_caps_steps_rows_and_length(monkeypatch) -> None:
+    """COURSE_SMOKE=1: steps, rows and row lengths capped by the one knob; without it nothing changes."""
+    from utils.profiles import SMOKE_LENGTH, SMOKE_ROWS, SMOKE_STEPS, smoke_capped
+    from utils.training import lesson_args
+
+    monkeypatch.delenv("COURSE_SMOKE", raising=False)
+    assert smoke_capped({"max_steps": 500, "max_length": 4096}) == {"max_steps": 500, "max_length": 4096}
+    assert not resolve_profile("full")[0].smoke and resolve_profile("full")[0].rows(None) is None
+    monkeypatch.setenv("COURSE_SMOKE", "1")
+    full = resolve_profile("full")[0]
+    assert full.smoke and full.steps(500) == SMOKE_STEPS and full.rows(None) == full.rows(10**6) == SMOKE_ROWS
+    assert smoke_capped({"max_steps": -1, "max_length": 4096}) == {"max_steps": SMOKE_STEPS, "max_length": SMOKE_LENGTH}
+    assert lesson_args(max_steps=300)["max_steps"] == SMOKE_STEPS

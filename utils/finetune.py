@@ -79,15 +79,19 @@ class Prepared:
 
 
 def resolve_config(config: FinetuneConfig | dict | None, overrides: dict[str, Any]) -> FinetuneConfig:
-    """A FinetuneConfig from a config object or dict plus keyword overrides (unknown keys raise CourseError)."""
+    """A FinetuneConfig from a config object or dict plus keyword overrides (unknown keys raise CourseError), capped
+    in a smoke run."""
     if config is None:
         config = {}
     if isinstance(config, dict):
         config = FinetuneConfig.from_dict(config)
     elif not isinstance(config, FinetuneConfig):
         raise CourseError(f"finetune() takes a FinetuneConfig or a dict, not {type(config).__name__}.")
-    if overrides:
-        config = replace(config, **vars(FinetuneConfig.from_dict({**config.to_dict(), **overrides})))
+    from utils.profiles import smoke_capped
+
+    settings = smoke_capped({**config.to_dict(), **overrides})
+    if settings != config.to_dict():
+        config = replace(config, **vars(FinetuneConfig.from_dict(settings)))
     validate(config)
     return config
 

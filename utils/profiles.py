@@ -45,6 +45,18 @@ class Profile:
 
 SMOKE_STEPS = 2  # the one course-wide knob's caps: what a smoke run (COURSE_SMOKE=1) trains and evaluates at most
 SMOKE_ROWS = 24
+SMOKE_LENGTH = 256  # tokens per training row
+
+
+def smoke_capped(args: dict) -> dict:
+    """Training settings (max_steps, max_length) capped for a smoke run; unchanged otherwise."""
+    if not smoke_run():
+        return args
+    steps, length = args.get("max_steps", -1), args.get("max_length")
+    capped = {"max_steps": SMOKE_STEPS if steps is None or steps <= 0 else min(steps, SMOKE_STEPS)}
+    if length:
+        capped["max_length"] = min(length, SMOKE_LENGTH)
+    return args | capped
 
 # Roles: gpt = GPT-style decoder base; mistral = Mistral-family decoder; chat = a chat/instruct decoder;
 # encoder = BERT-style encoder; seq2seq = encoder-decoder. In `tiny`, names are cached local builds (utils.tiny_models).
