@@ -13,13 +13,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 NOTEBOOK_SECONDS: dict[str, float] = defaultdict(float)
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Keep each file's tests on one xdist worker (a notebook's cells share one kernel), unless a test names its own
-    group: `--dist loadgroup` then spreads the lesson smoke runs one by one."""
-    for item in items:
-        if not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """With --dist loadfile: each file's tests on one worker (a notebook's cells share one kernel), except the lesson
+    smoke runs, which are spread one by one."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class FilesAndSmokeRuns(LoadFileScheduling):
+        """loadfile, with every test of tests/test_smoke_lessons.py a unit of its own."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            """The unit a test belongs to: its file, or itself for a smoke run."""
+            return nodeid if nodeid.startswith("tests/test_smoke_lessons.py") else super()._split_scope(nodeid)
+
+    return FilesAndSmokeRuns(config, log)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

@@ -17,9 +17,7 @@ from utils import hub_standins
 
 REPO = Path(__file__).resolve().parents[1]
 LESSONS = sorted((REPO / "lessons").glob("[0-9][0-9]_*.ipynb"))
-CASES = [pytest.param(path, profile, id=f"{path.stem}-{profile}",
-                      marks=pytest.mark.xdist_group(f"{path.stem}-{profile}"))
-         for profile in ("small", "full") for path in LESSONS]
+CASES = [pytest.param(path, profile, id=f"{path.stem}-{profile}") for profile in ("small", "full") for path in LESSONS]
 
 
 @pytest.fixture(scope="session")
