@@ -42,4 +42,4 @@ bench: install bases
 test: install lint bases standins
 	# One thread per pytest worker: two workers of two threads on two cores run notebooks 5x slower.
 	# The tiny profile sets the Hugging Face offline flags, so no test waits on a network.
-	COURSE_PROFILE=tiny OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile
+	COURSE_PROFILE=tiny OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile --durations=25

@@ -118,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as err:  # a failing cell: report it and go on with the next notebook
             failed += 1
             last = (str(err).strip().splitlines() or [repr(err)])[-1][:200]
+            print(str(err).strip()[-3000:], file=sys.stderr)  # the cell and its traceback
             print(f"{path}: FAILED under the {args.profile} profile: {last}")
             continue
         print(f"{path}: ran in {seconds:.1f} s under the {args.profile} profile")
