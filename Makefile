@@ -8,7 +8,7 @@ JOBS ?= 2
 # Where a CPU build of torch comes from on machines whose default index serves a CUDA build (e.g. GitHub runners).
 TORCH_INDEX ?=
 
-.PHONY: install lab test lint bases standins data bench
+.PHONY: install lab test lint bases standins data bench robustness
 
 install: $(VENV)/.installed
 
@@ -38,6 +38,10 @@ bench: install bases
 	COURSE_PROFILE=tiny $(BIN)/python benchmarks/finetune_speed.py
 	COURSE_PROFILE=tiny $(BIN)/python benchmarks/qlora_memory.py --profile tiny
 	COURSE_PROFILE=tiny $(BIN)/python benchmarks/grading_speed.py
+
+# Every tiny lesson under seeds 1 and 2 and on bases built with 8 threads: pass/fail per lesson (about 45 minutes).
+robustness: install bases
+	COURSE_PROFILE=tiny $(BIN)/python benchmarks/tiny_robustness.py
 
 test: install lint bases standins
 	# One thread per pytest worker: two workers of two threads on two cores run notebooks 5x slower.

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -81,7 +81,11 @@ def main(argv: list[str] | None = None) -> int:
     failed = 0
     for label, env in runs:
         with ThreadPoolExecutor(args.jobs) as pool:
-            results = dict(zip(lessons, pool.map(lambda p, e=env: run_lesson(p, e), lessons), strict=True))
+            futures = {pool.submit(run_lesson, path, env): path for path in lessons}
+            results = {}
+            for done in as_completed(futures):
+                results[futures[done]] = done.result()
+                print(f"{label}: {futures[done].stem}: {'pass' if done.result()[0] else 'FAIL'}", flush=True)
         columns[label] = {p.stem: ("pass" if ok else f"FAIL: {why}") + f" ({s:.0f} s)"
                           for p, (ok, why, s) in results.items()}
         failed += sum(not ok for ok, _, _ in results.values())

@@ -61,9 +61,10 @@ def test_colab_never_installs_torch(tmp_path) -> None:
     assert missing_requirements(str(req)) == ["surely-not-installed-pkg==1.0"]
 
 
-def test_a_smoke_run_caps_steps_rows_and_length(monkeypatch) -> None:
-    """COURSE_SMOKE=1: steps, rows and row lengths capped by the one knob; without it nothing changes."""
-    from utils.profiles import SMOKE_LENGTH, SMOKE_ROWS, SMOKE_STEPS, smoke_capped
+def test_a_smoke_run_caps_steps_rows_length_and_batch(monkeypatch) -> None:
+    """COURSE_SMOKE=1: steps, rows, row lengths and batches capped by the one knob; without it nothing changes."""
+    from utils.profiles import SMOKE_BATCH, SMOKE_LENGTH, SMOKE_ROWS, SMOKE_STEPS, smoke_capped
+    from utils.runs import RUNS, run
     from utils.training import lesson_args
 
     monkeypatch.delenv("COURSE_SMOKE", raising=False)
@@ -74,6 +75,11 @@ def test_a_smoke_run_caps_steps_rows_and_length(monkeypatch) -> None:
     assert full.smoke and full.steps(500) == SMOKE_STEPS and full.rows(None) == full.rows(10**6) == SMOKE_ROWS
     assert smoke_capped({"max_steps": -1, "max_length": 4096}) == {"max_steps": SMOKE_STEPS, "max_length": SMOKE_LENGTH}
     assert lesson_args(max_steps=300)["max_steps"] == SMOKE_STEPS
+    args = lesson_args(per_device_train_batch_size=16, gradient_accumulation_steps=4, max_length=None)
+    assert (args["per_device_train_batch_size"], args["gradient_accumulation_steps"]) == (SMOKE_BATCH, 1)
+    assert args["max_length"] is None  # no cap asked for: none added
+    ppo = run("06-ppo")
+    assert (ppo.batch, ppo.grad_accum) == (SMOKE_BATCH, 1) and ppo.seq == RUNS["06-ppo"].seq  # lengths stay
 
 
 def test_course_seed_reaches_setup_and_trainers(monkeypatch: pytest.MonkeyPatch,

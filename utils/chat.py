@@ -144,7 +144,7 @@ def end_of_turn_probability(model: Any, tokenizer: Any, conversations: Sequence[
                                                 return_dict=True, return_tensors="pt")
             mask = enc["attention_mask"].to(model.device)
             logits = model(input_ids=enc["input_ids"].to(model.device), attention_mask=mask,
-                           position_ids=position_ids(mask)).logits[:, -1].float()
+                           position_ids=position_ids(mask), logits_to_keep=1).logits[:, -1].float()
             probs.append(torch.softmax(logits, -1)[:, end].cpu())
     return torch.cat(probs)
 

@@ -30,7 +30,7 @@ def chat_batch(tokenizer: Any, prompts: Sequence[Sequence[Message]],
 
 @torch.no_grad()
 def answer_logprobs(model: Any, tokenizer: Any, prompts: Sequence[Sequence[Message]],
-                    answers: Sequence[Sequence[Message]], batch_size: int = 32) -> torch.Tensor:
+                    answers: Sequence[Sequence[Message]], batch_size: int = 8) -> torch.Tensor:
     """Sum of log p(token) over each answer's assistant tokens (end-of-turn included), given its prompt."""
     model.eval()
     scores = []
@@ -40,7 +40,7 @@ def answer_logprobs(model: Any, tokenizer: Any, prompts: Sequence[Sequence[Messa
     return torch.cat(scores)
 
 
-def preference_margins(model: Any, tokenizer: Any, rows: Sequence[dict], batch_size: int = 32) -> torch.Tensor:
+def preference_margins(model: Any, tokenizer: Any, rows: Sequence[dict], batch_size: int = 8) -> torch.Tensor:
     """log p(chosen) - log p(rejected) for each preference row (prompt, chosen and rejected as messages)."""
     prompts = [r["prompt"] for r in rows]
     chosen = answer_logprobs(model, tokenizer, prompts, [r["chosen"] for r in rows], batch_size)

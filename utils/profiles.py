@@ -47,16 +47,20 @@ class Profile:
 SMOKE_STEPS = 2  # the one course-wide knob's caps: what a smoke run (COURSE_SMOKE=1) trains and evaluates at most
 SMOKE_ROWS = 24
 SMOKE_LENGTH = 256  # tokens per training row
+SMOKE_BATCH = 2  # rows per batch, with no gradient accumulation
+SMOKE_CAPS = {"max_steps": SMOKE_STEPS, "max_length": SMOKE_LENGTH, "per_device_train_batch_size": SMOKE_BATCH,
+              "per_device_eval_batch_size": SMOKE_BATCH, "batch_size": SMOKE_BATCH, "gradient_accumulation_steps": 1,
+              "grad_accum": 1}  # the names of transformers' and trl's arguments, and of utils.finetune's settings
 
 
 def smoke_capped(args: dict) -> dict:
-    """Training settings (max_steps, max_length) capped for a smoke run; unchanged otherwise."""
+    """Training settings (steps, row length, batch size, accumulation; under transformers' or utils.finetune's
+    names) capped for a smoke run; unchanged otherwise. Steps <= 0 (train by epochs) become SMOKE_STEPS."""
     if not smoke_run():
         return args
-    steps, length = args.get("max_steps", -1), args.get("max_length")
-    capped = {"max_steps": SMOKE_STEPS if steps is None or steps <= 0 else min(steps, SMOKE_STEPS)}
-    if length:
-        capped["max_length"] = min(length, SMOKE_LENGTH)
+    capped = {key: min(args[key], cap) for key, cap in SMOKE_CAPS.items() if (args.get(key) or 0) > 0}
+    if "max_steps" in args and (args["max_steps"] or 0) <= 0:
+        capped["max_steps"] = SMOKE_STEPS
     return args | capped
 
 # Roles: gpt = GPT-style decoder base; mistral = Mistral-family decoder; chat = a chat/instruct decoder;

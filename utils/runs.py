@@ -4,7 +4,7 @@ what it was."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from utils.errors import CourseError
 
@@ -77,7 +77,14 @@ RUNS: dict[str, TrainingRun] = {r.key: r for r in [
 
 
 def run(key: str) -> TrainingRun:
-    """The registered full-profile run `key`; CourseError naming the known keys otherwise."""
+    """The registered full-profile run `key` (in a smoke run, with its batch and accumulation capped; the lengths a
+    lesson derives its other sizes from stay, and the trainers cap each row); CourseError naming the known keys
+    otherwise."""
+    from utils.profiles import SMOKE_BATCH, smoke_run
+
     if key not in RUNS:
         raise CourseError(f"No training run {key!r}; the known runs are: {', '.join(RUNS)}.")
-    return RUNS[key]
+    r = RUNS[key]
+    if not smoke_run():
+        return r
+    return replace(r, batch=min(r.batch, SMOKE_BATCH), grad_accum=1)

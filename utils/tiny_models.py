@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,12 +101,15 @@ def course_tokenizer() -> Path:
     """Train (once) and cache the course BPE tokenizer; return its folder."""
     path = cache_dir() / "tiny" / f"tokenizer-{recipe_key('tiny-gpt2')[:8]}"
     if not (path / "tokenizer.json").exists():
-        tmp = path.with_suffix(".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        train_bpe(corpus_texts()).save(str(tmp / "tokenizer.json"))
-        tmp.rename(path)
-        prune_stale("tokenizer", path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(path.parent / "tokenizer.lock")):  # bases built side by side share one tokenizer
+            if not (path / "tokenizer.json").exists():
+                tmp = path.with_suffix(".tmp")
+                shutil.rmtree(tmp, ignore_errors=True)
+                tmp.mkdir(parents=True)
+                train_bpe(corpus_texts()).save(str(tmp / "tokenizer.json"))
+                tmp.rename(path)
+                prune_stale("tokenizer", path)
     return path
 
 
@@ -175,7 +179,8 @@ def ensure_base(name: str) -> Path:
         raise CourseError(f"There is no tiny base called {name!r}; the tiny bases are: {', '.join(SPECS)}.")
     path = base_dir(name)
     if not (path / "course_build.json").exists():
-        with FileLock(str(cache_dir() / "tiny.lock")):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(path.parent / f"{name}.lock")):
             if not (path / "course_build.json").exists():
                 print(f"Building tiny base {name} (once; cached in {path.parent}) ...", file=sys.stderr)
                 build_pinned(name, path)
@@ -196,9 +201,10 @@ def main(argv: list[str] | None = None) -> None:
             parser.error("--build needs --out")
         build(args.build, args.out, args.steps)
         return
+    with ThreadPoolExecutor(min(len(SPECS), os.cpu_count() or 1)) as pool:  # one thread each: side by side
+        paths = dict(zip(SPECS, pool.map(ensure_base, SPECS), strict=True))
     print(f"{'base':<14}{'params':>10}{'steps':>7}{'loss start':>12}{'loss end':>10}{'build s':>9}  folder")
-    for name in SPECS:
-        path = ensure_base(name)
+    for name, path in paths.items():
         info = json.loads((path / "course_build.json").read_text())
         print(f"{name:<14}{info['params']:>10,}{info['steps']:>7}{info['first_loss']:>12}{info['final_loss']:>10}"
               f"{info['seconds']:>9}  {path}")

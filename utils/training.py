@@ -16,19 +16,14 @@ def lesson_args(**overrides: Any) -> dict[str, Any]:
     """Keyword arguments for (Seq2Seq)TrainingArguments and trl's configs: a temporary output folder, no saving, no
     logging, a progress bar only outside tiny (long small/full runs), no activation checkpointing (trl turns it on by
     default), the device and mixed precision of utils.device (the CPU in fp32 in tiny); a smoke run caps max_steps."""
-    from utils.profiles import SMOKE_STEPS, resolve_profile, smoke_run
+    from utils.profiles import resolve_profile, smoke_capped
 
     profile, device, dtype = resolve_profile()[0], pick_device(), pick_dtype()
     args = dict(output_dir=tempfile.mkdtemp(prefix="llm-course-"), save_strategy="no", eval_strategy="no",
                 logging_strategy="no", report_to="none", disable_tqdm=profile.name == "tiny", seed=profile.seed,
                 data_seed=profile.seed, dataloader_pin_memory=device.type == "cuda", bf16=dtype == torch.bfloat16,
                 fp16=dtype == torch.float16, use_cpu=device.type == "cpu", activation_checkpointing=False)
-    args |= overrides
-
-    if smoke_run():  # a smoke run trains a few steps, whatever the lesson asks for
-        steps = args.get("max_steps", -1)
-        args["max_steps"] = SMOKE_STEPS if steps is None or steps <= 0 else min(steps, SMOKE_STEPS)
-    return args
+    return smoke_capped(args | {"max_steps": -1} | overrides)  # a smoke run: a few small steps, whatever is asked
 
 
 def quiet(trainer: T) -> T:
