@@ -8,6 +8,7 @@ import torch
 
 from utils.checking import exercise, expect, expect_close, expect_tensor, expect_type
 
+
 @exercise("3.1", "lora_forward")
 def check_lora_forward(lora_forward: Callable[..., torch.Tensor]) -> None:
     """lora_forward computes x W^T + (alpha / r) (x A^T) B^T with r = A.shape[0]."""
