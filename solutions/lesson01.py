@@ -44,3 +44,25 @@ def next_token_loss(logits: torch.Tensor, input_ids: torch.Tensor,
         targets = targets.masked_fill(attention_mask[:, 1:] == 0, -100)
     vocab = logits.shape[-1]
     return torch.nn.functional.cross_entropy(logits[:, :-1].reshape(-1, vocab), targets.reshape(-1))
+
+
+def sample(model, input_ids: list[int], max_new_tokens: int, temperature: float = 1.0, top_p: float = 1.0,
+           stop_ids=(), generator: torch.Generator | None = None) -> list[int]:
+    """Generate up to max_new_tokens ids after input_ids: greedy at temperature 0, else nucleus sampling; a stop id
+    ends generation (and is kept). Returns only the new ids."""
+    ids, new = list(input_ids), []
+    for _ in range(max_new_tokens):
+        logits = model(torch.tensor([ids])).logits[0, -1]
+        if temperature == 0:
+            token = int(logits.argmax())
+        else:
+            probs = torch.softmax(logits / temperature, dim=-1)
+            sorted_probs, order = probs.sort(descending=True)
+            before = sorted_probs.cumsum(0) - sorted_probs  # the mass of the tokens ranked above each one
+            sorted_probs[before >= top_p] = 0.0  # keep up to and including the token that reaches top_p
+            token = int(order[torch.multinomial(sorted_probs / sorted_probs.sum(), 1, generator=generator)])
+        ids.append(token)
+        new.append(token)
+        if token in stop_ids:
+            break
+    return new

@@ -16,11 +16,19 @@ def absmax_quantize(w: torch.Tensor) -> tuple[torch.Tensor, float]:
     return torch.round(w / scale).clamp(-127, 127).to(torch.int8), scale
 
 
-def lora_param_count(shapes: list[tuple[int, int]], r: int, layers: int) -> int:
-    """Trainable LoRA parameters: layers * sum of r * (d_out + d_in) over shapes."""
-    return layers * sum(r * (d_out + d_in) for d_out, d_in in shapes)
-
-
 def nf4_bits(block: int, double_quant: bool, block2: int = 256) -> float:
     """Bits per weight of NF4 with blocks of `block` weights, with or without double quantization of the scales."""
     return 4 + 8 / block + 32 / (block * block2) if double_quant else 4 + 32 / block
+
+
+def nf4_round_trip(w: torch.Tensor, codebook: torch.Tensor, block: int = 64) -> tuple[torch.Tensor, torch.Tensor,
+                                                                                      torch.Tensor]:
+    """Cut the flattened w into blocks of `block` (zero-pad the last), scale each by its absmax, store the index of the
+    nearest of the 16 sorted `codebook` levels; return (codes uint8 (numel,), absmax float32 (blocks,), restored)."""
+    flat = w.reshape(-1).float()
+    blocks = torch.nn.functional.pad(flat, (0, (-flat.numel()) % block)).view(-1, block)
+    absmax = blocks.abs().amax(dim=1)
+    scaled = (blocks / absmax.clamp(min=1e-38)[:, None]).reshape(-1)[: flat.numel()]
+    codes = (scaled[:, None] - codebook[None, :]).abs().argmin(dim=1).to(torch.uint8)
+    restored = codebook[codes.long()] * absmax.repeat_interleave(block)[: flat.numel()]
+    return codes, absmax, restored.view(w.shape)

@@ -77,6 +77,24 @@ def test_inject_matches_peft_outputs_and_counts() -> None:
     assert not any(isinstance(m, LoRALinear) for m in ours.modules())
 
 
+def test_rslora_scales_by_alpha_over_sqrt_r_as_peft_does() -> None:
+    from peft import LoraConfig, get_peft_model
+
+    ours, theirs = tiny_mistral(), tiny_mistral()
+    names = inject_lora(ours, ["q_proj"], r=16, alpha=8, rslora=True)
+    assert all(ours.get_submodule(n).scaling == 8 / 4 for n in names)  # alpha / sqrt(16)
+    peft_model = get_peft_model(theirs, LoraConfig(r=16, lora_alpha=8, target_modules=["q_proj"], use_rslora=True))
+    torch.manual_seed(3)
+    for name in names:
+        mine, lora = ours.get_submodule(name), peft_model.base_model.model.get_submodule(name)
+        nn.init.normal_(mine.lora_B, std=0.1)
+        lora.lora_A["default"].weight.data.copy_(mine.lora_A)
+        lora.lora_B["default"].weight.data.copy_(mine.lora_B)
+    ids = torch.randint(0, 100, (2, 7))
+    with torch.no_grad():
+        torch.testing.assert_close(ours(ids).logits, peft_model(ids).logits)
+
+
 def test_counts_for_mistral_7b_match_the_published_figures() -> None:
     assert param_count_from_config(MISTRAL_7B) == 7_241_732_096
     assert lora_params_for_config(MISTRAL_7B, 16, ATTENTION + MLP) == 41_943_040

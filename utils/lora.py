@@ -15,14 +15,19 @@ MLP = ("gate_proj", "up_proj", "down_proj")
 
 
 class LoRALinear(nn.Module):
-    """y = W x + b + (alpha / r) * B A x, with W, b frozen, A (r x k) random and B (d x r) zero at the start."""
+    """y = W x + b + (alpha / r) * B A x, with W, b frozen, A (r x k) random and B (d x r) zero at the start.
 
-    def __init__(self, base: nn.Linear, r: int = 8, alpha: float = 16.0, dropout: float = 0.0) -> None:
+    With rslora=True the scaling is alpha / sqrt(r) (rank-stabilised LoRA, Kalajdzievski 2023; peft's use_rslora)."""
+
+    def __init__(self, base: nn.Linear, r: int = 8, alpha: float = 16.0, dropout: float = 0.0,
+                 rslora: bool = False) -> None:
         super().__init__()
         self.base = base.requires_grad_(False)
-        self.r, self.alpha, self.scaling = r, alpha, alpha / r
-        self.lora_A = nn.Parameter(torch.empty(r, base.in_features, dtype=base.weight.dtype))
-        self.lora_B = nn.Parameter(torch.zeros(base.out_features, r, dtype=base.weight.dtype))
+        self.r, self.alpha = r, alpha
+        self.scaling = alpha / math.sqrt(r) if rslora else alpha / r
+        like = {"dtype": base.weight.dtype, "device": base.weight.device}
+        self.lora_A = nn.Parameter(torch.empty(r, base.in_features, **like))
+        self.lora_B = nn.Parameter(torch.zeros(base.out_features, r, **like))
         nn.init.kaiming_uniform_(self.lora_A, a=math.sqrt(5))  # peft's default: A random, B zero, so B A = 0
         self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
 
@@ -52,14 +57,14 @@ def set_module(model: nn.Module, name: str, module: nn.Module) -> None:
 
 
 def inject_lora(model: nn.Module, targets: Iterable[str], r: int = 8, alpha: float = 16.0,
-                dropout: float = 0.0) -> list[str]:
+                dropout: float = 0.0, rslora: bool = False) -> list[str]:
     """Freeze `model` and wrap every nn.Linear whose last name is in `targets` in a LoRALinear; return their names."""
     targets = set(targets)
     model.requires_grad_(False)
     names = [name for name, module in model.named_modules()
              if type(module) is nn.Linear and name.rsplit(".", 1)[-1] in targets]
     for name in names:
-        set_module(model, name, LoRALinear(model.get_submodule(name), r, alpha, dropout))
+        set_module(model, name, LoRALinear(model.get_submodule(name), r, alpha, dropout, rslora))
     return names
 
 

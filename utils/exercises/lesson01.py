@@ -1,8 +1,10 @@
-"""Visible checks for lesson 01's exercises (masks, padding, attention, the next-token loss)."""
+"""Visible checks for lesson 01's exercises (masks, padding, attention, the next-token loss, a sampling loop)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
 
 import torch
 
@@ -99,3 +101,96 @@ def check_next_token_loss(next_token_loss: Callable[..., torch.Tensor]) -> None:
         expect_tensor(got, (), torch.float32, f"next_token_loss with padding on the {side}")
         expect_close(got, want, f"next_token_loss with padding on the {side} (average over real targets only, "
                                 "those whose attention_mask is 1)", rtol=1e-5, atol=1e-6)
+
+
+class _FixedLM:
+    """A stand-in causal LM: next-token logits from a (V, V) table indexed by the last token; records input lengths."""
+
+    def __init__(self, table: torch.Tensor) -> None:
+        self.table, self.lengths = table, []
+
+    def __call__(self, input_ids: torch.Tensor) -> SimpleNamespace:
+        expect(type(input_ids) is torch.Tensor and input_ids.dim() == 2 and input_ids.shape[0] == 1
+               and input_ids.dtype == torch.long,
+               "call the model with a (1, T) int64 tensor of the whole sequence so far: model(torch.tensor([ids])).")
+        self.lengths.append(input_ids.shape[1])
+        n = input_ids.shape[1]
+        return SimpleNamespace(logits=self.table[input_ids[0, -1]].expand(1, n, -1))  # logits of every position
+
+
+def _greedy_chain(table: torch.Tensor, prompt: list[int], n: int) -> list[int]:
+    """The argmax continuation of `prompt` under the bigram `table`."""
+    out, last = [], prompt[-1]
+    for _ in range(n):
+        last = int(table[last].argmax())
+        out.append(last)
+    return out
+
+
+def _frequencies(sample: Callable[..., list[int]], probs: list[float], n: int, seed: int, **kw: Any) -> torch.Tensor:
+    """Token frequencies of `n` draws (runs of 4 tokens) from a model whose next-token distribution is `probs`."""
+    table, generator, drawn = torch.tensor(probs).log().expand(len(probs), -1).clone(), torch.Generator(), []
+    generator.manual_seed(seed)
+    for _ in range(n // 4):
+        got = sample(_FixedLM(table), [0], 4, generator=generator, **kw)
+        expect(type(got) is list and len(got) == 4 and all(type(t) is int for t in got),
+               "sample(..., max_new_tokens=4) should return a list of 4 Python ints (no stop id was given), got "
+               f"{got!r}.")
+        drawn.extend(got)
+    return torch.bincount(torch.tensor(drawn), minlength=len(probs)).float() / len(drawn)
+
+
+@exercise("1.5", "sample")
+def check_sample(sample: Callable[..., list[int]]) -> None:
+    """sample: greedy at temperature 0, nucleus (top-p) sampling at temperature T, stops after a stop id."""
+    gen = torch.Generator().manual_seed(2)
+    table = torch.randn(12, 12, generator=gen) * 3
+    prompt, chain = [4, 7], _greedy_chain(table, [4, 7], 6)
+    lm = _FixedLM(table)
+    got = sample(lm, list(prompt), 6, temperature=0.0)
+    expect(type(got) is list and all(type(t) is int for t in got),
+           f"sample should return a list of Python ints (use .item() or int()), got {type(got).__name__}"
+           + (f" of {sorted({type(t).__name__ for t in got})}" if isinstance(got, list) else "") + ".")
+    expect(got != prompt + chain, "return only the new tokens, not the prompt followed by them.")
+    expect(got == chain, f"at temperature 0, sample should pick the most likely token each step: want {chain}, got "
+                         f"{got}.")
+    expect(lm.lengths == [2, 3, 4, 5, 6, 7], "each step should call the model once on the prompt plus every token "
+                                             f"generated so far (lengths 2, 3, ..., 7); it saw lengths {lm.lengths}.")
+    expect(sample(_FixedLM(table), list(prompt), 0, temperature=0.0) == [], "max_new_tokens=0 should return [].")
+    got = sample(_FixedLM(table), list(prompt), 6, temperature=0.0, stop_ids={chain[2]})
+    want = chain[: chain.index(chain[2]) + 1]
+    expect(got == want, f"with stop_ids={{{chain[2]}}}, generation should end right after that token (kept in the "
+                        f"output): want {want}, got {got}.")
+    unused = next(t for t in range(12) if t not in chain)
+    got = sample(_FixedLM(table), list(prompt), 6, temperature=0.0, stop_ids=[unused])
+    expect(got == chain, f"a stop id that never comes should not shorten the output: want {chain}, got {got}.")
+    got = sample(_FixedLM(table), list(prompt), 6, temperature=1.0, top_p=1e-4,
+                 generator=torch.Generator().manual_seed(0))
+    expect(got == chain, "with a tiny top_p the nucleus is the single most likely token, so sampling equals greedy "
+                         f"decoding: want {chain}, got {got}.")
+
+    probs, n = [0.5, 0.25, 0.15, 0.1], 1200
+    for top_p, keep in [(0.7, 2), (0.8, 3), (1.0, 4)]:
+        freq = _frequencies(sample, probs, n, seed=3, temperature=1.0, top_p=top_p)
+        want = torch.tensor(probs[:keep] + [0.0] * (4 - keep))
+        want = want / want.sum()
+        expect(bool((freq[keep:] == 0).all()),
+               f"with probabilities {probs} and top_p={top_p}, only the {keep} most likely tokens may be drawn (the "
+               f"smallest set whose total reaches top_p); got frequencies {[round(f, 3) for f in freq.tolist()]}.")
+        expect(bool(((freq - want).abs() < 0.05).all()),
+               f"with probabilities {probs} and top_p={top_p}, draws should follow the renormalised nucleus "
+               f"{[round(w, 3) for w in want.tolist()]}; got frequencies {[round(f, 3) for f in freq.tolist()]}. "
+               "Keep the token that crosses top_p, and renormalise before drawing.")
+    for temperature in (0.5, 2.0):
+        freq = _frequencies(sample, [0.6, 0.4], n, seed=4, temperature=temperature)
+        want = torch.tensor([0.6, 0.4]) ** (1 / temperature)
+        want = want / want.sum()
+        expect(bool(((freq - want).abs() < 0.04).all()),
+               f"at temperature {temperature}, probabilities [0.6, 0.4] become softmax(logits / {temperature}) = "
+               f"{[round(w, 3) for w in want.tolist()]}; got frequencies {[round(f, 3) for f in freq.tolist()]}.")
+    flat = torch.zeros(1, 5).expand(5, -1).clone()
+    runs = [sample(_FixedLM(flat), [0], 40, generator=torch.Generator().manual_seed(s)) for s in (7, 7, 8)]
+    expect(runs[0] == runs[1], "two runs with generators seeded alike should draw the same tokens: pass "
+                               "generator=generator to torch.multinomial.")
+    expect(runs[0] != runs[2], "runs with differently seeded generators drew the same 40 tokens: draw with "
+                               "torch.multinomial(probs, 1, generator=generator).")

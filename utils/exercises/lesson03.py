@@ -1,4 +1,4 @@
-"""Visible checks for lesson 03's exercises (the LoRA forward pass, absmax int8, LoRA's parameter count, NF4's bits)."""
+"""Visible checks for lesson 03's exercises (the LoRA forward pass, absmax int8, NF4's bits, an NF4 round trip)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,6 @@ from collections.abc import Callable
 import torch
 
 from utils.checking import exercise, expect, expect_close, expect_tensor, expect_type
-
-MISTRAL_7B_LAYER = {"q": (4096, 4096), "k": (1024, 4096), "v": (1024, 4096), "o": (4096, 4096),
-                    "gate": (14336, 4096), "up": (14336, 4096), "down": (4096, 14336)}
 
 
 @exercise("3.1", "lora_forward")
@@ -55,21 +52,7 @@ def check_absmax_quantize(absmax_quantize: Callable[[torch.Tensor], tuple]) -> N
         expect(error <= scale / 2 * 1.001 + 1e-12, f"{what}: dequantizing errs by {error:.3g}, more than scale / 2.")
 
 
-@exercise("3.3", "lora_param_count")
-def check_lora_param_count(lora_param_count: Callable[[list, int, int], int]) -> None:
-    """lora_param_count = layers * sum of r * (d_out + d_in)."""
-    m = MISTRAL_7B_LAYER
-    cases = [([m["q"], m["v"]], 8, 32, 3_407_872), (list(m.values()), 16, 32, 41_943_040), ([(10, 20)], 1, 1, 30),
-             ([(8, 4), (4, 8)], 3, 2, 144), ([], 8, 4, 0)]
-    for shapes, r, layers, want in cases:
-        got = lora_param_count(list(shapes), r, layers)
-        what = f"lora_param_count({shapes if len(shapes) < 3 else 'all seven Mistral-7B matrices'}, r={r}, " \
-               f"layers={layers})"
-        expect_type(got, int, what)
-        expect(got == want, f"{what} should be {want:,}, got {got:,}.")
-
-
-@exercise("3.4", "nf4_bits")
+@exercise("3.3", "nf4_bits")
 def check_nf4_bits(nf4_bits: Callable[..., float]) -> None:
     """NF4 costs 4 + 32 / block bits, or 4 + 8 / block + 32 / (block * block2) with double quantization."""
     cases = [((64, False), 4.5), ((64, True), 4 + 8 / 64 + 32 / (64 * 256)), ((128, False), 4.25),
@@ -79,3 +62,45 @@ def check_nf4_bits(nf4_bits: Callable[..., float]) -> None:
         what = f"nf4_bits{args}"
         expect(type(got) in (float, int), f"{what} should be a number, got {type(got).__name__}.")
         expect_close(float(got), want, what, rtol=1e-9, atol=1e-12)
+
+
+def _nearest_gap(scaled: torch.Tensor, codebook: torch.Tensor, codes: torch.Tensor) -> torch.Tensor:
+    """How much farther the chosen level is from each scaled value than the nearest level is."""
+    distance = (scaled[:, None] - codebook[None, :]).abs()
+    return distance.gather(1, codes.long()[:, None]).squeeze(1) - distance.min(dim=1).values
+
+
+@exercise("3.4", "nf4_round_trip")
+def check_nf4_round_trip(nf4_round_trip: Callable[..., tuple]) -> None:
+    """nf4_round_trip: block absmax scales, the index of the nearest code-book level, and the dequantized tensor."""
+    from utils.quantization import nf4_codebook
+
+    gen = torch.Generator().manual_seed(7)
+    uniform4 = torch.linspace(-1, 1, 16)  # another code book of 16 sorted levels: evenly spaced
+    cases = [(torch.randn(8, 16, generator=gen) * 0.02, nf4_codebook(), 64, "a (8, 16) weight, NF4, blocks of 64"),
+             (torch.randn(100, generator=gen), nf4_codebook(), 32, "100 values, NF4, blocks of 32 (the last block "
+                                                                   "holds 4)"),
+             (torch.randn(3, 40, generator=gen), uniform4, 16, "a (3, 40) weight with another code book, blocks of "
+                                                               "16")]
+    for w, codebook, block, what in cases:
+        result = nf4_round_trip(w.clone(), codebook.clone(), block)
+        expect_type(result, tuple, f"nf4_round_trip on {what}")
+        expect(len(result) == 3, f"nf4_round_trip on {what} should return (codes, absmax, restored), got "
+                                 f"{len(result)} things.")
+        codes, absmax, restored = result
+        n_blocks = -(-w.numel() // block)
+        expect_tensor(absmax, (n_blocks,), torch.float32, f"the absmax from {what} (one per block)")
+        blocks = torch.nn.functional.pad(w.reshape(-1), (0, n_blocks * block - w.numel())).view(n_blocks, block)
+        expect_close(absmax, blocks.abs().amax(dim=1), f"the absmax from {what} (max |w| of each block of {block} "
+                                                       "consecutive values of the flattened tensor)",
+                     rtol=1e-6, atol=0.0)
+        expect_tensor(codes, (w.numel(),), torch.uint8, f"the codes from {what} (one index per value, flattened)")
+        expect(int(codes.max()) < len(codebook), f"the codes from {what} index a code book of 16 levels: 0..15.")
+        scaled = blocks.reshape(-1)[: w.numel()] / absmax.repeat_interleave(block)[: w.numel()]
+        gap = _nearest_gap(scaled, codebook, codes)
+        expect(bool((gap <= 1e-6).all()), f"the codes from {what} should be the index of the level nearest to "
+                                          f"w / absmax of its block; {int((gap > 1e-6).sum())} of {w.numel()} are not.")
+        expect_tensor(restored, tuple(w.shape), torch.float32, f"the restored tensor from {what}")
+        want = codebook[codes.long()] * absmax.repeat_interleave(block)[: w.numel()]
+        expect_close(restored, want.view(w.shape), f"the restored tensor from {what} (level times its block's "
+                                                   "absmax, in the original shape)", rtol=1e-6, atol=1e-8)
