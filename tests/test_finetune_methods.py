@@ -143,7 +143,12 @@ def cli(argv: list[str], capsys: pytest.CaptureFixture) -> tuple[int, str]:
     return status, capsys.readouterr().err
 
 
-def test_bad_inputs_give_one_sentence(base: str, work: Path, capsys: pytest.CaptureFixture):
+def test_bad_inputs_give_one_sentence(base: str, work: Path, capsys: pytest.CaptureFixture,
+                                      monkeypatch: pytest.MonkeyPatch):
+    import importlib.util
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "wandb" else find_spec(name, *a))
     chat, prefs = ["--data", str(work / "chat.jsonl")], ["--data", str(work / "prefs.jsonl")]
     cases = {
         "--objective must be one of": [*chat, "--objective", "ppo"],
