@@ -61,12 +61,13 @@ def data_for(objective: str, work: Path) -> Path:
     return work / ("chat.jsonl" if objective == "sft" else "prefs.jsonl")
 
 
-CPU_ADAPTERS = [a for a in ADAPTERS if a != "qlora"]  # qlora: tests/test_finetune.py, where 4-bit layers exist
-
-
-@pytest.mark.parametrize("adapter_type", CPU_ADAPTERS)
+@pytest.mark.parametrize("adapter_type", ADAPTERS)
 @pytest.mark.parametrize("objective", [o for o in OBJECTIVES if o != "sft"])  # sft x adapters: test_finetune.py
 def test_every_objective_with_every_adapter(objective: str, adapter_type: str, base: str, work: Path):
+    from utils.device import supports_4bit
+
+    if adapter_type == "qlora" and not supports_4bit()[0]:
+        pytest.skip(f"4-bit layers are unavailable here: {supports_4bit()[1]}")
     out = work / f"{objective}-{adapter_type}"
     extra = GRPO if objective == "grpo" else {}
     m = finetune(model=base, data=str(data_for(objective, work)), objective=objective, adapter_type=adapter_type,
@@ -127,14 +128,14 @@ def test_reward_files(work: Path):
 def test_adapter_knobs_and_schedule(base: str, work: Path):
     out = work / "knobs"
     finetune(model=base, data=str(work / "chat.jsonl"), output=str(out), target_modules="c_attn", use_rslora=True,
-             lora_r=4, lora_alpha=8, lr_scheduler="cosine", warmup=1, optim="adafactor", **QUICK)
+             lora_r=4, lora_alpha=8, lr_scheduler="cosine", warmup=1, optim="paged_adamw_8bit", **QUICK)
     adapter = json.loads((out / "adapter_config.json").read_text())
     assert adapter["target_modules"] == ["c_attn"] and adapter["use_rslora"] is True
     model, _ = load_finetuned(out)
     layer = next(m for name, m in model.named_modules() if name.endswith("c_attn") and hasattr(m, "scaling"))
     assert layer.scaling["default"] == pytest.approx(8 / 4**0.5)  # rsLoRA: alpha / sqrt(r), not alpha / r
     args = torch.load(out / "training_args.bin", weights_only=False)
-    assert (args.lr_scheduler_type.value, args.warmup_steps, args.optim.value) == ("cosine", 1, "adafactor")
+    assert (args.lr_scheduler_type.value, args.warmup_steps, args.optim.value) == ("cosine", 1, "paged_adamw_8bit")
 
 
 def cli(argv: list[str], capsys: pytest.CaptureFixture) -> tuple[int, str]:
@@ -148,7 +149,8 @@ def test_bad_inputs_give_one_sentence(base: str, work: Path, capsys: pytest.Capt
     import importlib.util
 
     find_spec = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "wandb" else find_spec(name, *a))
+    missing = ("wandb", "bitsandbytes")  # as on a machine without them
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name in missing else find_spec(name, *a))
     chat, prefs = ["--data", str(work / "chat.jsonl")], ["--data", str(work / "prefs.jsonl")]
     cases = {
         "--objective must be one of": [*chat, "--objective", "ppo"],
@@ -162,7 +164,7 @@ def test_bad_inputs_give_one_sentence(base: str, work: Path, capsys: pytest.Capt
         "need --adapter-type lora": [*chat, "--adapter-type", "full", "--use-rslora"],
         "--lr-scheduler must be one of": [*chat, "--lr-scheduler", "sometimes"],
         "--warmup is a fraction": [*chat, "--warmup", "1.5"],
-        "needs a CUDA GPU": [*chat, "--optim", "paged_adamw_8bit"],
+        "bitsandbytes optimizer and bitsandbytes is not installed": [*chat, "--optim", "paged_adamw_8bit"],
         "needs the wandb package": [*chat, "--report-to", "wandb"],
         "--eval-steps needs": [*chat, "--eval-steps", "5"],
         "has preference data (train on it with --objective dpo, orpo": [*prefs],
@@ -241,3 +243,10 @@ def test_nothing_lost_in_the_output_folder(base: str, work: Path, capsys: pytest
     assert sorted(p.name for p in out.glob("checkpoint-*")) == ["checkpoint-1"]
     assert (out / "notes.txt").read_text() == "my notes" and (out / "mine" / "data.csv").read_text() == "a,b\n"
     assert json.loads((out / "metrics.json").read_text())["steps"] == 1
+    someones_model = work / "someones-model"  # model files, but not from this command: never written over
+    someones_model.mkdir()
+    (someones_model / "config.json").write_text("{}")
+    argv[argv.index(str(out))] = str(someones_model)
+    assert "not this command's results (config.json)" in cli(argv, capsys)[1]
+    assert "holds config.json, which this command did not write" in cli([*argv, "--overwrite"], capsys)[1]
+    assert [p.name for p in someones_model.iterdir()] == ["config.json"]

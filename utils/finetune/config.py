@@ -36,7 +36,7 @@ class FinetuneConfig:
                                  "rejected), kto (desirable vs undesirable completions), grpo (maximize "
                                  "--reward-funcs).")
     adapter_type: str = knob("lora", "Which weights learn: full (all), lora (low-rank adapters), qlora (LoRA on a "
-                                     "4-bit base; CUDA only) or dora (weight-decomposed LoRA).")
+                                     "4-bit base; needs bitsandbytes) or dora (weight-decomposed LoRA).")
     output: str = knob("outputs/finetune", "Output folder: adapter or model, tokenizer, config.yaml, metrics.json, "
                                            "checkpoint-N folders, runs/ (TensorBoard), and merged/ with --merge.")
     adapter: str | None = knob(None, "Start from this LoRA adapter folder (e.g. an SFT run's output before dpo).")
@@ -55,7 +55,7 @@ class FinetuneConfig:
                                        "(transformers' SchedulerType).")
     warmup: float = knob(0.0, "Warmup: a fraction of the steps if below 1 (0.03), else a number of steps (10).")
     optim: str = knob("adamw_torch", "Optimizer (transformers' names): adamw_torch, adafactor, sgd; adamw_8bit, "
-                                     "paged_adamw_8bit, paged_adamw_32bit need bitsandbytes on a CUDA GPU.")
+                                     "paged_adamw_8bit, paged_adamw_32bit (bitsandbytes; paged pays off on a GPU).")
     batch_size: int = knob(8, "Rows per device per step (a packed row holds several examples).")
     grad_accum: int = knob(1, "Gradient accumulation steps; effective batch = batch-size x grad-accum x processes.")
     max_length: int = knob(512, "Tokens per example (packing: per row); longer examples are truncated.")

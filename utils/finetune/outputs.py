@@ -10,10 +10,10 @@ from pathlib import Path
 
 from utils.errors import CourseError
 
-# Names the command writes: the adapter or model, tokenizer, config.yaml, metrics.json, checkpoints, TensorBoard
-# logs, merged/. Anything else it wrote (e.g. peft's README.md) is listed under "files" in metrics.json.
+# Names the command writes: the adapter or model (and peft's model card), tokenizer, config.yaml, metrics.json,
+# checkpoints, TensorBoard logs, merged/. A finished run also lists what it wrote under "files" in metrics.json.
 OWN_NAMES = (
-    "config.yaml", "metrics.json", "adapter_config.json", "adapter_model.safetensors", "adapter_model.bin",
+    "README.md", "config.yaml", "metrics.json", "adapter_config.json", "adapter_model.safetensors", "adapter_model.bin",
     "model.safetensors", "model-*-of-*.safetensors", "model.safetensors.index.json", "pytorch_model*.bin",
     "config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
     "vocab.json", "merges.txt", "tokenizer.model", "added_tokens.json", "chat_template.jinja", "chat_template.json",
@@ -21,23 +21,33 @@ OWN_NAMES = (
 )
 
 
-def recorded_files(out: Path) -> set[str]:
-    """The names a finished run in `out` listed as its own (metrics.json's "files")."""
+def run_record(out: Path) -> set[str] | None:
+    """The names a finished run in `out` listed as its own (metrics.json's "files"; empty for a run from before that
+    list), or None when `out` holds no metrics.json of this command."""
     try:
-        return set(json.loads((out / "metrics.json").read_text(encoding="utf-8")).get("files", []))
-    except (OSError, ValueError, AttributeError):
-        return set()
+        metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return set(metrics.get("files", [])) if isinstance(metrics, dict) and "steps" in metrics else None
+
+
+def is_result_name(name: str) -> bool:
+    """Whether a name is one the command writes."""
+    return any(fnmatch(name, pattern) for pattern in OWN_NAMES)
 
 
 def split_entries(out: Path) -> tuple[list[Path], list[Path]]:
-    """(own results, other entries) of the folder `out`, each sorted by name."""
+    """(own results, other entries) of the folder `out`, each sorted by name. Names the command writes count as its
+    own only where a run of it left its mark (metrics.json or a checkpoint), so a folder holding someone's model is
+    not mistaken for results."""
     if not out.is_dir():
         return [], []
-    recorded = recorded_files(out)
+    record = run_record(out)
+    ran = record is not None or any(out.glob("checkpoint-*/trainer_state.json"))
     own, other = [], []
     for path in sorted(out.iterdir()):
-        is_own = path.name in recorded or any(fnmatch(path.name, pattern) for pattern in OWN_NAMES)
-        (own if is_own else other).append(path)
+        mine = path.name in (record or ()) or (ran and is_result_name(path.name))
+        (own if mine else other).append(path)
     return own, other
 
 
@@ -68,6 +78,10 @@ def check_output(out: Path, resume: bool, overwrite: bool) -> list[str]:
         shown = ", ".join(p.name for p in other[:3]) + (", ..." if len(other) > 3 else "")
         raise CourseError(f"{out} holds files that are not this command's results ({shown}); choose an empty --output, "
                           "or pass --overwrite to write beside them (they are kept).")
+    clashes = [p.name for p in other if is_result_name(p.name)]
+    if clashes:
+        raise CourseError(f"{out} holds {', '.join(clashes[:3])}, which this command did not write and would write "
+                          "over; choose another --output.")
     if own and not overwrite:
         raise CourseError(f"{out} already holds fine-tuning results; pass --overwrite to replace them, --resume to "
                           "continue them, or choose another --output.")

@@ -222,9 +222,10 @@ def check_environment(cfg: FinetuneConfig) -> None:
         if not ok:
             raise CourseError(f"--adapter-type qlora needs 4-bit bitsandbytes layers, which are unavailable here: "
                               f"{why}")
-    if ("8bit" in cfg.optim or "paged" in cfg.optim) and "torch" not in cfg.optim and not torch.cuda.is_available():
-        raise CourseError(f"--optim {cfg.optim} is a bitsandbytes optimizer, which needs a CUDA GPU; use adamw_torch "
-                          "here.")
+    bnb_optim = ("8bit" in cfg.optim or "paged" in cfg.optim) and "torch" not in cfg.optim
+    if bnb_optim and importlib.util.find_spec("bitsandbytes") is None:
+        raise CourseError(f"--optim {cfg.optim} is a bitsandbytes optimizer and bitsandbytes is not installed; run "
+                          "`pip install -r requirements.txt` or use adamw_torch.")
     if cfg.report_to == "wandb" and importlib.util.find_spec("wandb") is None:
         raise CourseError("--report-to wandb needs the wandb package (pip install wandb); or use tensorboard.")
     if cfg.report_to == "tensorboard" and importlib.util.find_spec("tensorboard") is None:
