@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 NOTEBOOK_SECONDS: dict[str, float] = defaultdict(float)
 
 
+@pytest.hookimpl(optionalhook=True)  # defined by xdist: absent under -p no:xdist
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
     """With --dist loadfile: each file's tests on one worker (a notebook's cells share one kernel), except the lesson
     smoke runs, which are spread one by one."""

@@ -14,7 +14,9 @@ GPUS = {"T4": ((7, 5), torch.float16), "V100": ((7, 0), torch.float16), "A100": 
 
 
 def fake_gpu(monkeypatch: pytest.MonkeyPatch, capability: tuple[int, int] | None) -> None:
-    """Pretend this machine has a CUDA GPU of `capability` (None: no GPU) whose torch says bf16 is supported."""
+    """Pretend this machine has a CUDA GPU of `capability` (None: no GPU) whose torch says bf16 is supported, in the
+    full profile (tiny computes on the CPU whatever GPU is present)."""
+    monkeypatch.setenv("COURSE_PROFILE", "full")
     monkeypatch.setattr(torch.cuda, "is_available", lambda: capability is not None)
     monkeypatch.setattr(torch.cuda, "get_device_capability", lambda *a: capability)
     monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: capability is not None)  # counts emulation

@@ -12,11 +12,13 @@ from huggingface_hub.errors import GatedRepoError
 from transformers import AutoModelForCausalLM
 
 from utils.chat import end_of_turn_probability, generate
+from utils.device import pick_device, pick_dtype, supports_4bit, weights_dtype
 from utils.errors import CourseError
 from utils.models import hub_login_hint, load_causal_lm, load_model, load_tokenizer
 from utils.random_models import course_chat_tokenizer, save_random_model
 from utils.reward import reward_scores
 from utils.summarization import summarize_seq2seq
+from utils.training import lesson_args
 
 META = torch.device("meta")
 
@@ -29,15 +31,38 @@ def folder(tmp_path_factory: pytest.TempPathFactory):
     return path
 
 
-def test_models_go_to_the_picked_device_outside_tiny(monkeypatch: pytest.MonkeyPatch, folder) -> None:
+def test_models_go_to_the_picked_device(monkeypatch: pytest.MonkeyPatch, folder) -> None:
     monkeypatch.setattr("utils.device.pick_device", lambda: META)
     monkeypatch.setenv("COURSE_PROFILE", "small")
     model = load_model(AutoModelForCausalLM, str(folder))
     assert model.device == META and model.dtype == torch.float32  # not the stored bf16: fp32 off a bf16 GPU
     placed = load_model(AutoModelForCausalLM, str(folder), device_map="cpu")  # as a 4-bit model is placed
     assert placed.device.type == "cpu"
+
+
+@pytest.mark.parametrize("accelerator", ["cuda", "mps"])
+def test_tiny_computes_on_the_cpu_whatever_accelerator_is_present(monkeypatch: pytest.MonkeyPatch,
+                                                                  accelerator: str) -> None:
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: accelerator == "cuda")
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda *a: (8, 0))
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: accelerator == "mps")
+    monkeypatch.setenv("COURSE_PROFILE", "small")
+    assert pick_device().type == accelerator
+    assert pick_dtype() == (torch.bfloat16 if accelerator == "cuda" else torch.float32)
     monkeypatch.setenv("COURSE_PROFILE", "tiny")
-    assert load_model(AutoModelForCausalLM, str(folder)).device.type == "cpu"
+    assert pick_device().type == "cpu" and pick_dtype() == weights_dtype() == torch.float32
+    args = lesson_args()
+    assert args["use_cpu"] is True and not args["bf16"] and not args["fp16"]  # Trainer and trl stay on the CPU too
+    ok, why = supports_4bit()
+    assert ok or "Colab" in why  # no "use tiny" advice while in tiny: the CPU path is tiny's own
+
+
+def test_4bit_on_apple_mps_says_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
+    monkeypatch.setenv("COURSE_PROFILE", "small")
+    ok, why = supports_4bit()
+    assert not ok and "COURSE_PROFILE=tiny" in why and why.count(".") == 1
 
 
 def test_bf16_gpu_loads_bf16(monkeypatch: pytest.MonkeyPatch, folder) -> None:

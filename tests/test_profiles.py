@@ -74,3 +74,21 @@ def test_a_smoke_run_caps_steps_rows_and_length(monkeypatch) -> None:
     assert full.smoke and full.steps(500) == SMOKE_STEPS and full.rows(None) == full.rows(10**6) == SMOKE_ROWS
     assert smoke_capped({"max_steps": -1, "max_length": 4096}) == {"max_steps": SMOKE_STEPS, "max_length": SMOKE_LENGTH}
     assert lesson_args(max_steps=300)["max_steps"] == SMOKE_STEPS
+
+
+def test_course_seed_reaches_setup_and_trainers(monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    import torch
+
+    from utils.training import lesson_args
+
+    monkeypatch.setenv("COURSE_PROFILE", "tiny")
+    monkeypatch.setenv("COURSE_SEED", "2")
+    assert setup().seed == 2 and "seed 2 (COURSE_SEED)" in capsys.readouterr().out
+    drawn = torch.rand(3)
+    torch.manual_seed(2)
+    assert torch.equal(drawn, torch.rand(3))  # setup() seeded torch with COURSE_SEED
+    assert lesson_args()["seed"] == lesson_args()["data_seed"] == 2
+    monkeypatch.setenv("COURSE_SEED", "two")
+    with pytest.raises(CourseError, match=r"^COURSE_SEED='two' is not a whole number; set it to e\.g\. 0, 1 or 2\.$"):
+        resolve_profile()

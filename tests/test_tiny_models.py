@@ -11,7 +11,7 @@ from transformers import AutoModelForMaskedLM
 from utils import pretrain
 from utils.models import count_parameters, load_causal_lm, load_encoder, load_seq2seq, load_tokenizer, model_name
 from utils.profiles import PROFILES
-from utils.tiny_models import SPECS, corpus_texts, ensure_base
+from utils.tiny_models import SPECS, build_pinned, corpus_texts, ensure_base
 from utils.tokenizer import SPECIAL_TOKENS, train_bpe
 
 TINY = PROFILES["tiny"]
@@ -100,3 +100,13 @@ def test_pretrained_encoder_uses_context() -> None:
     p = counts[counts > 0] / counts.sum()
     unigram = -(p * p.log()).sum().item()  # the best loss without looking at the context
     assert loss < unigram - 2.0, (loss, unigram)
+
+
+def test_bases_are_the_same_whatever_threads_the_learner_has(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    weights = {}
+    for threads in ("1", "8"):
+        monkeypatch.setenv("OMP_NUM_THREADS", threads)
+        monkeypatch.setenv("MKL_NUM_THREADS", threads)
+        build_pinned("tiny-gpt2", tmp_path / threads, steps=15)  # unpinned, 15 steps differ with 1 and 8 threads
+        weights[threads] = (tmp_path / threads / "model.safetensors").read_bytes()
+    assert weights["1"] == weights["8"]

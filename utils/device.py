@@ -1,4 +1,5 @@
-"""Device, dtype and seeding: bf16 where the GPU has it natively, fp16 on older GPUs (T4), fp32 on CPU."""
+"""Device, dtype and seeding: the CPU in fp32 in `tiny`; elsewhere bf16 where the GPU has it natively, fp16 on older
+GPUs (T4), fp32 on CPU. `pick_device` is the one place that decides where the course computes."""
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ import torch
 
 
 def pick_device() -> torch.device:
-    """The best device here: CUDA, then Apple MPS, then CPU."""
+    """Where the course computes: the CPU in `tiny` whatever accelerator is present (CI's numbers on every machine),
+    else the best device here: CUDA, then Apple MPS, then CPU."""
+    from utils.profiles import resolve_profile
+
+    if resolve_profile()[0].name == "tiny":
+        return torch.device("cpu")
     if torch.cuda.is_available():
         return torch.device("cuda")
     if torch.backends.mps.is_available():
@@ -56,11 +62,21 @@ def bf16_supported() -> bool:
 
 
 def supports_4bit() -> tuple[bool, str]:
-    """Whether bitsandbytes 4-bit layers can run here, and a sentence saying why not when they cannot."""
-    if pick_device().type == "mps":
-        return False, "4-bit bitsandbytes layers do not run on Apple MPS; use COURSE_PROFILE=tiny on CPU or a CUDA GPU."
+    """Whether bitsandbytes 4-bit layers run on the course's device here, and one sentence saying what to do when they
+    cannot."""
+    device = pick_device()
+    if device.type == "mps":
+        return False, ("4-bit bitsandbytes layers do not run on Apple MPS: run this lesson with COURSE_PROFILE=tiny "
+                       "(on the CPU) or open it in Colab with a GPU runtime.")
     try:
-        import bitsandbytes  # noqa: F401
+        import bitsandbytes.functional as bnbf
     except ImportError:
         return False, "bitsandbytes is not installed; run `pip install -r requirements.txt`."
+    if device.type == "cpu":
+        try:  # bitsandbytes has CPU kernels on x86 Linux/Windows; other builds (e.g. on a Mac) may lack them
+            packed, state = bnbf.quantize_4bit(torch.randn(64, 64), quant_type="nf4")
+            bnbf.dequantize_4bit(packed, state)
+        except Exception:
+            return False, ("bitsandbytes has no 4-bit CPU kernels on this machine: open this lesson in Colab with a "
+                           "GPU runtime; every other lesson runs here.")
     return True, ""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import torch
 from transformers import (
     AutoModelForCausalLM,
     AutoModelForSeq2SeqLM,
@@ -62,20 +61,13 @@ def from_hub(auto: Any, name: str, **kwargs: Any) -> Any:
         raise
 
 
-def model_device(profile: Profile | None = None) -> torch.device:
-    """Where the course's models run: the CPU in tiny, else the best device here (utils.device.pick_device)."""
-    from utils.device import pick_device
-
-    profile = profile or resolve_profile()[0]
-    return torch.device("cpu") if profile.name == "tiny" else pick_device()
-
-
 def load_model(auto: Any, name: str, **kwargs: Any) -> PreTrainedModel:
-    """`auto.from_pretrained(name)` on `model_device()` in utils.device.weights_dtype (fp32 on CPU) unless kwargs say
-    otherwise; a model placed by `device_map` or `quantization_config` (4-bit on the GPU) stays where it was put."""
-    from utils.device import weights_dtype
+    """`auto.from_pretrained(name)` on utils.device.pick_device (the CPU in tiny) in utils.device.weights_dtype (fp32
+    on CPU) unless kwargs say otherwise; a model placed by `device_map` or `quantization_config` (4-bit on the GPU)
+    stays where it was put."""
+    from utils.device import pick_device, weights_dtype
 
-    device = model_device()
+    device = pick_device()
     kwargs.setdefault("dtype", weights_dtype(device))
     model = from_hub(auto, name, **kwargs)
     if "device_map" in kwargs or "quantization_config" in kwargs:

@@ -22,6 +22,7 @@ class Profile:
     models: dict[str, str] = field(default_factory=dict)
     cpu_threads: int | None = None  # torch CPU threads to pin (None: torch's default, one per core)
     smoke: bool = False  # COURSE_SMOKE=1: a smoke run (CI on hub stand-ins): steps and rows capped, claims unchecked
+    seed: int = 0  # COURSE_SEED: the seed of every random choice a lesson makes (0 is what CI checks)
 
     def pick(self, tiny: T, full: T, small: T | None = None) -> T:
         """Choose a size for this profile; `small` falls back to the tiny value when not given."""
@@ -103,6 +104,15 @@ def smoke_run() -> bool:
     return os.environ.get("COURSE_SMOKE", "").strip() == "1"
 
 
+def course_seed() -> int:
+    """The course's random seed: COURSE_SEED (default 0), so a lesson's claims can be checked under other seeds."""
+    raw = os.environ.get("COURSE_SEED", "").strip()
+    try:
+        return int(raw) if raw else 0
+    except ValueError:
+        raise CourseError(f"COURSE_SEED={raw!r} is not a whole number; set it to e.g. 0, 1 or 2.") from None
+
+
 def resolve_profile(value: str | None = None) -> tuple[Profile, str]:
     """Return the active profile and why it was chosen; COURSE_PROFILE wins, else full on a GPU, else tiny."""
     raw = value if value is not None else os.environ.get("COURSE_PROFILE", "")
@@ -116,6 +126,7 @@ def resolve_profile(value: str | None = None) -> tuple[Profile, str]:
         profile, why = PROFILES["full"], "a CUDA GPU is present and COURSE_PROFILE is not set"
     else:
         profile, why = PROFILES["tiny"], "no CUDA GPU found and COURSE_PROFILE is not set"
+    profile = replace(profile, seed=course_seed())
     if smoke_run():
         return replace(profile, smoke=True), why + "; a smoke run (COURSE_SMOKE=1): steps and rows capped"
     return profile, why

@@ -5,9 +5,12 @@ Run `python -m utils.tiny_models` to build them all (once; later runs reuse the 
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
+import os
 import shutil
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -25,11 +28,15 @@ from transformers import (
 
 from utils import pretrain
 from utils.errors import CourseError
-from utils.paths import DATA_DIR, cache_dir
+from utils.paths import DATA_DIR, REPO_ROOT, cache_dir
 from utils.tokenizer import VOCAB_SIZE, train_bpe, wrap
 
-BUILD_VERSION = 1  # bump to invalidate every cached base after a change in how they are built
+BUILD_VERSION = 2  # bump to invalidate every cached base after a change in how they are built (2: pinned build)
 IDS = {"pad_token_id": 0, "bos_token_id": 1, "eos_token_id": 2}
+# The numbers of a CPU run depend on the thread count and on the vector code paths (AVX2, AVX-512) of torch, MKL and
+# oneDNN. Bases are built with one thread and, on x86, the AVX2 paths, so every machine builds CI's bases to the bit.
+BUILD_THREADS = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "RAYON_NUM_THREADS": "1"}
+BUILD_X86_PATHS = {"ATEN_CPU_CAPABILITY": "avx2", "MKL_CBWR": "AVX2", "ONEDNN_MAX_CPU_ISA": "AVX2"}
 
 
 @dataclass(frozen=True)
@@ -109,9 +116,30 @@ def prune_stale(prefix: str, keep: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def build(name: str, out: Path) -> dict:
-    """Build tiny base `name` into `out`: config -> random weights -> pretraining -> save with its tokenizer."""
+def build_env() -> dict[str, str]:
+    """The environment a base is built in: this one, with the thread count and (on CPUs with AVX2) the code paths
+    pinned."""
+    pinned = dict(BUILD_THREADS)
+    if torch.backends.cpu.get_cpu_capability() in ("AVX2", "AVX512"):  # x86 with AVX2; other CPUs keep their own
+        pinned |= BUILD_X86_PATHS
+    path = os.pathsep.join(p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    return os.environ | pinned | {"PYTHONPATH": path}
+
+
+def build_pinned(name: str, out: Path, steps: int | None = None) -> None:
+    """Build tiny base `name` into `out` in a fresh process with the pinned environment of `build_env`."""
+    cmd = [sys.executable, "-m", "utils.tiny_models", "--build", name, "--out", str(out)]
+    cmd += ["--steps", str(steps)] if steps else []
+    run = subprocess.run(cmd, env=build_env(), cwd=REPO_ROOT, capture_output=True, text=True)
+    if run.returncode != 0:
+        raise CourseError(f"Building tiny base {name} failed: {run.stderr.strip().splitlines()[-1:]}")
+
+
+def build(name: str, out: Path, steps: int | None = None) -> dict:
+    """Build tiny base `name` into `out`: config -> random weights -> pretraining (`steps`, default the spec's) ->
+    save with its tokenizer."""
     spec = SPECS[name]
+    steps = steps or spec.steps
     torch.manual_seed(0)
     from tokenizers import Tokenizer
 
@@ -127,13 +155,13 @@ def build(name: str, out: Path) -> dict:
     else:
         batches = pretrain.infill_batches(stream, tok, spec.batch_size, spec.length)
     start = time.perf_counter()
-    losses = pretrain.train(model, batches, spec.steps, lr=spec.lr, warmup=spec.warmup)
+    losses = pretrain.train(model, batches, steps, lr=spec.lr, warmup=spec.warmup)
     seconds = time.perf_counter() - start
     tmp = out.with_suffix(".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     model.save_pretrained(tmp)
     tok.save_pretrained(tmp)
-    info = {"name": name, "params": sum(p.numel() for p in model.parameters()), "steps": spec.steps,
+    info = {"name": name, "params": sum(p.numel() for p in model.parameters()), "steps": steps,
             "first_loss": round(sum(losses[:10]) / 10, 3), "final_loss": round(sum(losses[-10:]) / 10, 3),
             "seconds": round(seconds, 1)}
     (tmp / "course_build.json").write_text(json.dumps(info, indent=2))
@@ -150,13 +178,24 @@ def ensure_base(name: str) -> Path:
         with FileLock(str(cache_dir() / "tiny.lock")):
             if not (path / "course_build.json").exists():
                 print(f"Building tiny base {name} (once; cached in {path.parent}) ...", file=sys.stderr)
-                build(name, path)
+                build_pinned(name, path)
                 prune_stale(name, path)
     return path
 
 
-def main() -> None:
-    """Build every tiny base that is not cached yet and print a table of them."""
+def main(argv: list[str] | None = None) -> None:
+    """Build every tiny base that is not cached yet and print a table of them (`--build NAME --out DIR`: build one
+    base in this process, as build_pinned does in its pinned environment)."""
+    parser = argparse.ArgumentParser(prog="python -m utils.tiny_models", description=main.__doc__)
+    parser.add_argument("--build", choices=SPECS, help="build this one base into --out, in this process")
+    parser.add_argument("--out", type=Path, help="folder to build into (with --build)")
+    parser.add_argument("--steps", type=int, help="pretraining steps (with --build; default: the spec's)")
+    args = parser.parse_args(argv)
+    if args.build:
+        if not args.out:
+            parser.error("--build needs --out")
+        build(args.build, args.out, args.steps)
+        return
     print(f"{'base':<14}{'params':>10}{'steps':>7}{'loss start':>12}{'loss end':>10}{'build s':>9}  folder")
     for name in SPECS:
         path = ensure_base(name)

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import torch
 
-from utils.device import pick_dtype
+from utils.device import pick_device, pick_dtype
 
 T = TypeVar("T")
 
@@ -15,14 +15,14 @@ T = TypeVar("T")
 def lesson_args(**overrides: Any) -> dict[str, Any]:
     """Keyword arguments for (Seq2Seq)TrainingArguments and trl's configs: a temporary output folder, no saving, no
     logging, a progress bar only outside tiny (long small/full runs), no activation checkpointing (trl turns it on by
-    default), mixed precision by utils.device.pick_dtype; a smoke run caps max_steps."""
+    default), the device and mixed precision of utils.device (the CPU in fp32 in tiny); a smoke run caps max_steps."""
     from utils.profiles import SMOKE_STEPS, resolve_profile, smoke_run
 
-    dtype = pick_dtype()
+    profile, device, dtype = resolve_profile()[0], pick_device(), pick_dtype()
     args = dict(output_dir=tempfile.mkdtemp(prefix="llm-course-"), save_strategy="no", eval_strategy="no",
-                logging_strategy="no", report_to="none", disable_tqdm=resolve_profile()[0].name == "tiny", seed=0,
-                data_seed=0, dataloader_pin_memory=torch.cuda.is_available(), bf16=dtype == torch.bfloat16,
-                fp16=dtype == torch.float16, activation_checkpointing=False)
+                logging_strategy="no", report_to="none", disable_tqdm=profile.name == "tiny", seed=profile.seed,
+                data_seed=profile.seed, dataloader_pin_memory=device.type == "cuda", bf16=dtype == torch.bfloat16,
+                fp16=dtype == torch.float16, use_cpu=device.type == "cpu", activation_checkpointing=False)
     args |= overrides
 
     if smoke_run():  # a smoke run trains a few steps, whatever the lesson asks for

@@ -235,14 +235,14 @@ def load_finetuned(path: str | Path, merged: bool = False, dtype: torch.dtype | 
     of its base (resized to the tokenizer if tokens were added); `merged=True` loads path/merged instead."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from utils.device import weights_dtype
-    from utils.models import from_hub, model_device
+    from utils.device import pick_device, weights_dtype
+    from utils.models import from_hub
 
     path = Path(path) / "merged" if merged else Path(path)
     if not ((path / "adapter_config.json").is_file() or (path / "config.json").is_file()):
         raise CourseError(f"There is no fine-tuned model in {path}.")
     tokenizer = AutoTokenizer.from_pretrained(path)
-    device = torch.device(device) if device is not None else model_device()
+    device = torch.device(device) if device is not None else pick_device()
     dtype = dtype or weights_dtype(device)
     if (path / "adapter_config.json").is_file():
         from peft import PeftConfig, PeftModel
