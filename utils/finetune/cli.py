@@ -156,6 +156,9 @@ def tools_main(argv: list[str]) -> int:
     save.add_argument("dest", help="A new folder for the model.")
     args = parser.parse_args(argv)
     quiet_libraries()
+    import transformers
+
+    transformers.logging.disable_progress_bar()  # loading and saving bars would crowd the conversation
     try:
         if args.command == "chat":
             return chat(args.output, sys.stdin, sys.stdout, args.max_new_tokens)
