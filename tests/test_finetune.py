@@ -1,4 +1,5 @@
-"""utils.finetune: tiny random models of six architectures, every method and data schema, reload, bad input, resume."""
+"""utils.finetune: tiny random models of six architectures, every adapter and data schema, reload, bad input, resume
+(the other objectives, reporting, chat and the output folder: tests/test_finetune_methods.py)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,9 @@ import yaml
 
 from utils.errors import CourseError
 from utils.finetune import FinetuneConfig, finetune, load_finetuned, main
-from utils.finetune_config import optimizer_steps
-from utils.finetune_data import PackedRowsCollator, detect_schema
-from utils.finetune_model import lora_targets, packing_is_exact
+from utils.finetune.config import optimizer_steps
+from utils.finetune.data import PackedRowsCollator, detect_schema
+from utils.finetune.model import lora_targets, packing_is_exact
 from utils.paths import DATA_DIR, REPO_ROOT
 from utils.random_models import bare_tokenizer, save_random_model
 
@@ -126,45 +127,49 @@ def test_optimizer_steps_formula():
     assert optimizer_steps(100, 8, epochs=2.5) == 33
 
 
-CASES = [  # six architectures; every method; every data schema
-    ("gpt2", "lora", "chat"),
-    ("llama", "qlora", "prompt_completion"),
-    ("qwen2", "full", "alpaca"),
-    ("gpt_neox", "lora", "text"),
-    ("mistral", "dpo", "preference"),
-    ("opt", "qlora", "chat"),
+CASES = [  # six architectures; every adapter; every data schema of sft, and dpo's
+    ("gpt2", "sft", "lora", "chat"),
+    ("llama", "sft", "qlora", "prompt_completion"),
+    ("qwen2", "sft", "full", "alpaca"),
+    ("gpt_neox", "sft", "dora", "text"),
+    ("mistral", "dpo", "lora", "preference"),
+    ("opt", "sft", "qlora", "chat"),
 ]
 
 
-@pytest.mark.parametrize(("arch", "method", "schema"), CASES)
-def test_finetune_and_reload(arch: str, method: str, schema: str, models: dict, data: dict, work: Path):
-    out = work / f"{arch}-{method}-{schema}"
+@pytest.mark.parametrize(("arch", "objective", "adapter_type", "schema"), CASES)
+def test_finetune_and_reload(arch: str, objective: str, adapter_type: str, schema: str, models: dict, data: dict,
+                             work: Path):
+    out = work / f"{arch}-{objective}-{adapter_type}-{schema}"
     held_out = 0.25 if schema == "text" else 0.0
-    result = finetune(model=str(models[arch]), data=str(data[schema]), method=method, output=str(out),
-                      eval_split=held_out, **QUICK)
+    result = finetune(model=str(models[arch]), data=str(data[schema]), objective=objective,
+                      adapter_type=adapter_type, output=str(out), eval_split=held_out, eval_samples=0, **QUICK)
     m = result.metrics
     assert ("eval_loss" in m) == bool(held_out) and m["eval_rows"] == int(ROWS * held_out)
     assert m["steps"] == 2 and m["schema"] == schema and torch.isfinite(torch.tensor(m["train_loss"]))
     assert m["train_tokens"] > 0 and m["tokens_per_s"] > 0 and m["peak_memory_mb"] > 0
     assert 0 < m["trainable_params"] <= m["total_params"]
-    if method != "full":
+    if adapter_type != "full":
         assert m["trainable_params"] < m["total_params"] / 2 and (out / "adapter_config.json").is_file()
-    assert json.loads((out / "metrics.json").read_text())["method"] == method
+    saved = json.loads((out / "metrics.json").read_text())
+    assert (saved["objective"], saved["adapter_type"]) == (objective, adapter_type)
     assert yaml.safe_load((out / "config.yaml").read_text())["model"] == str(models[arch])
-    assert m["packing"] == (method != "dpo" and arch != "opt")
+    assert m["packing"] == (objective == "sft" and arch != "opt")
     model, tokenizer = load_finetuned(out)
     ids = tokenizer("The service", return_tensors="pt")
     assert model(**ids).logits.shape[-1] >= len(tokenizer)
 
 
 def test_loss_only_on_answers(models: dict, data: dict):
-    from utils.finetune import build_trainer, load_model, precision, prepare_data, resolve_config
+    from utils.finetune.model import load_model, precision
+    from utils.finetune.objectives import build_trainer
+    from utils.finetune.run import prepare_data, resolve_config
 
     for schema, expected in (("chat", "assistant"), ("prompt_completion", "completion")):
         cfg = resolve_config({"model": str(models["llama"]), "data": str(data[schema]), "packing": False,
                               "output": "unused", **{**QUICK, "max_length": 256}}, {})
         prep = prepare_data(cfg)
-        trainer, _ = build_trainer(cfg, prep, load_model(cfg, prep, precision()[0]), precision()[1])
+        trainer = build_trainer(cfg, prep, load_model(cfg, prep.tokenizer, prep.notes, precision()[0]), precision()[1])
         row = trainer.train_dataset[0]
         trained = [t for t, label in zip(row["input_ids"], row["labels"], strict=True) if label != -100]
         text = prep.tokenizer.decode(trained)
@@ -206,7 +211,7 @@ def test_tokenizer_without_pad_or_chat_template(data: dict, work: Path):
 
 def test_dpo_from_a_lora_adapter(models: dict, data: dict, work: Path):
     sft = finetune(model=str(models["qwen2"]), data=str(data["chat"]), output=str(work / "sft"), **QUICK)
-    dpo = finetune(model=str(models["qwen2"]), data=str(data["preference"]), method="dpo",
+    dpo = finetune(model=str(models["qwen2"]), data=str(data["preference"]), objective="dpo",
                    adapter=str(sft.output_dir), output=str(work / "dpo"), **QUICK)
     assert dpo.metrics["steps"] == 2 and any("adapter" in note for note in dpo.notes)
     load_finetuned(dpo.output_dir)
@@ -283,14 +288,16 @@ def test_bad_inputs_give_one_sentence(models: dict, data: dict, work: Path, caps
         "could not be loaded": ["--model", str(work / "no-such-model"), "--data", str(data["text"]),
                                 "--output", str(work / "o4")],
         "unknown key(s) learning_rate": ["--config", str(unknown_key), "--data", str(data["text"])],
-        "needs preference data": [*base, "--data", str(data["text"]), "--method", "dpo", "--output", str(work / "o5")],
-        "with --method dpo": [*base, "--data", str(data["preference"]), "--output", str(work / "o6")],
+        "dpo needs prompt + chosen + rejected": [*base, "--data", str(data["text"]), "--objective", "dpo",
+                                                 "--output", str(work / "o5")],
+        "with --objective dpo, orpo": [*base, "--data", str(data["preference"]), "--output", str(work / "o6")],
     }
     for expected, argv in cases.items():
         status, err = cli(argv, capsys)
         assert status == 2 and err.count("\n") == 1 and expected in err and "Traceback" not in err, (expected, err)
     monkeypatch.setattr("utils.device.supports_4bit", lambda: (False, "bitsandbytes is not installed."))
-    status, err = cli([*base, "--data", str(data["text"]), "--method", "qlora", "--output", str(work / "o7")], capsys)
+    status, err = cli([*base, "--data", str(data["text"]), "--adapter-type", "qlora", "--output", str(work / "o7")],
+                      capsys)
     assert status == 2 and "4-bit" in err and err.count("\n") == 1
     assert not any((work / f"o{i}").exists() for i in range(1, 8))
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import torch
 
-from utils.finetune_model import CHAT_TOKENS, fix_pad_token, resize_for
+from utils.finetune.model import CHAT_TOKENS, fix_pad_token, resize_for
 from utils.tokenizer import CHAT_TEMPLATE
 
 IGNORE_INDEX = -100  # the label value PyTorch's cross-entropy (and so every HF model's loss) skips

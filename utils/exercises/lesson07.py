@@ -8,8 +8,8 @@ from torch import nn
 from transformers.pytorch_utils import Conv1D
 
 from utils.checking import exercise, expect
-from utils.finetune_config import optimizer_steps as reference_steps
-from utils.finetune_model import lora_targets as reference_targets
+from utils.finetune.config import optimizer_steps as reference_steps
+from utils.finetune.model import lora_targets as reference_targets
 
 
 @exercise("7.1", "detect_schema")

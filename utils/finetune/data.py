@@ -11,19 +11,42 @@ import torch
 from datasets import Dataset
 
 from utils.errors import CourseError
-from utils.packing import real_tokens
+from utils.packing import batch_slots, real_tokens
 
 # Schema name -> the columns that define it, checked in this order (a preference row also has a prompt column).
 SCHEMAS: dict[str, tuple[str, ...]] = {
     "preference": ("prompt", "chosen", "rejected"),
     "chat": ("messages",),
+    "unpaired": ("prompt", "completion", "label"),
     "prompt_completion": ("prompt", "completion"),
     "alpaca": ("instruction", "output"),
     "text": ("text",),
+    "prompt": ("prompt",),
+}
+# Objective -> the schemas it trains on (kto splits each preference pair into a desirable and an undesirable row;
+# grpo only reads the prompt, and passes the other columns to the reward functions).
+ACCEPTS: dict[str, tuple[str, ...]] = {
+    "sft": ("chat", "prompt_completion", "alpaca", "text"),
+    "dpo": ("preference",),
+    "orpo": ("preference",),
+    "simpo": ("preference",),
+    "kto": ("unpaired", "preference"),
+    "grpo": ("prompt", "prompt_completion", "unpaired", "preference"),
 }
 FILE_BUILDERS = {".jsonl": "json", ".json": "json", ".csv": "csv", ".parquet": "parquet"}
 ALPACA_PROMPT = "### Instruction:\n{instruction}\n\n### Response:\n"
 ALPACA_PROMPT_INPUT = "### Instruction:\n{instruction}\n\n### Input:\n{input}\n\n### Response:\n"
+
+
+def require_objective_schema(objective: str, schema: str, source: str) -> None:
+    """Refuse data whose schema the objective cannot train on, in one sentence saying what it needs."""
+    if schema in ACCEPTS[objective]:
+        return
+    needs = " or ".join(" + ".join(SCHEMAS[name]) for name in ACCEPTS[objective])
+    fits = [name for name, schemas in ACCEPTS.items() if schema in schemas]
+    choices = ", ".join(fits[:-1]) + (" or " if len(fits) > 1 else "") + fits[-1] if fits else ""
+    raise CourseError(f"--objective {objective} needs {needs} columns, but {source} has {schema} data"
+                      + (f" (train on it with --objective {choices})." if fits else "."))
 
 
 def detect_schema(columns: Iterable[str]) -> str | None:
@@ -117,12 +140,29 @@ def is_chat_rows(ds: Dataset, schema: str) -> bool:
     """Whether the rows hold conversations (lists of role/content messages) rather than plain strings."""
     if schema == "chat":
         return True
-    column = {"preference": "chosen", "prompt_completion": "completion"}.get(schema)
+    column = {"preference": "chosen", "prompt_completion": "completion", "unpaired": "completion",
+              "prompt": "prompt"}.get(schema)
     return column is not None and isinstance(ds[0][column], list)
 
 
-def to_trainer_format(ds: Dataset, schema: str, chat_template: bool, last_turn_only: bool = False) -> Dataset:
-    """Keep only the columns trl reads for `schema`; Alpaca rows become prompt/completion."""
+def pairs_to_unpaired(rows: dict[str, list]) -> dict[str, list]:
+    """A batch of preference pairs as twice as many kto rows: the chosen completion labelled True, the rejected
+    False."""
+    n = len(rows["prompt"])
+    return {"prompt": [p for p in rows["prompt"] for _ in (0, 1)],
+            "completion": [c for pair in zip(rows["chosen"], rows["rejected"], strict=True) for c in pair],
+            "label": [True, False] * n}
+
+
+def to_trainer_format(ds: Dataset, schema: str, chat_template: bool, last_turn_only: bool = False,
+                      objective: str = "sft") -> Dataset:
+    """Keep only the columns trl reads for `schema` and `objective`; Alpaca rows become prompt/completion, preference
+    pairs become kto's labelled rows, grpo keeps every column (its reward functions read them)."""
+    if objective == "grpo":
+        return ds
+    if objective == "kto" and schema == "preference":
+        return ds.select_columns(list(SCHEMAS["preference"])).map(pairs_to_unpaired, batched=True,
+                                                                  remove_columns=list(SCHEMAS["preference"]))
     if schema == "chat":
         if not any(m.get("role") == "assistant" for m in ds[0]["messages"]):
             raise CourseError("The first conversation in the data has no assistant message to learn from.")
@@ -131,6 +171,20 @@ def to_trainer_format(ds: Dataset, schema: str, chat_template: bool, last_turn_o
     if schema == "alpaca":
         return ds.map(alpaca_to_prompt_completion, fn_kwargs={"chat": chat_template}, remove_columns=ds.column_names)
     return ds.select_columns(list(SCHEMAS[schema]))
+
+
+def sample_prompts(ds: Dataset, k: int) -> list[str | list[dict]]:
+    """Prompts of the first k rows of trainer-format data, to generate samples from: the prompt column, a
+    conversation up to its last assistant turn, or the first words of a text."""
+    prompts: list[str | list[dict]] = []
+    for row in ds.select(range(min(k, len(ds)))):
+        if "prompt" in row:
+            prompts.append(row["prompt"])
+        elif "messages" in row:
+            prompts.append(last_turn_as_completion(row)["prompt"])
+        else:
+            prompts.append(" ".join(row["text"].split()[:8]))
+    return prompts
 
 
 @dataclass
@@ -153,19 +207,32 @@ class PackedRowsCollator:
         return batch
 
 
-REAL_TOKENS = "num_real_tokens"  # extra batch key: how many of the batch's tokens are not padding
+REAL_TOKENS = "num_real_tokens"  # extra batch key: (real, computed) tokens of the batch
+
+
+def token_counts(batch: dict[str, torch.Tensor], examples: list[dict[str, Any]]) -> tuple[int, int]:
+    """(real, computed) tokens of a collated batch: one input_ids (sft, dpo) or several (orpo/simpo: chosen_ and
+    rejected_input_ids; kto: completion_ and KL_completion_input_ids), each with its attention mask."""
+    if "input_ids" in batch:
+        return real_tokens(batch, examples), batch_slots(batch)
+    ids = [key for key in batch if key.endswith("input_ids") and isinstance(batch[key], torch.Tensor)]
+    masks = [key.replace("input_ids", "attention_mask") for key in ids]
+    real = sum(int(batch[m].sum()) if m in batch else batch[k].numel() for k, m in zip(ids, masks, strict=True))
+    return real, sum(batch[k].numel() for k in ids)
 
 
 @dataclass
 class CountingCollator:
-    """Wrap a collator so each batch also carries its number of real (non-pad) tokens, under REAL_TOKENS."""
+    """Wrap a collator so each batch also carries its (real, computed) token counts, under REAL_TOKENS; a collator
+    that returns no dict of tensors (grpo's, which passes rows on to generation) is left as it is."""
 
     inner: Any
 
-    def __call__(self, examples: list[dict[str, Any]]) -> dict[str, torch.Tensor]:
-        """Collate with the wrapped collator and add the count."""
+    def __call__(self, examples: list[dict[str, Any]]) -> Any:
+        """Collate with the wrapped collator and add the counts."""
         batch = self.inner(examples)
-        batch[REAL_TOKENS] = torch.tensor(real_tokens(batch, examples))
+        if isinstance(batch, dict):
+            batch[REAL_TOKENS] = torch.tensor(token_counts(batch, examples))
         return batch
 
 
@@ -182,13 +249,15 @@ class TokenMeter:
         trainer.data_collator = CountingCollator(trainer.data_collator)
         train_step, predict_step = trainer.training_step, trainer.prediction_step
 
-        def training_step(model: Any, inputs: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
-            self.real += int(inputs.pop(REAL_TOKENS))
-            self.total += inputs["input_ids"].numel()
+        def training_step(model: Any, inputs: Any, *args: Any, **kwargs: Any) -> Any:
+            if isinstance(inputs, dict) and REAL_TOKENS in inputs:
+                real, total = inputs.pop(REAL_TOKENS).tolist()
+                self.real, self.total = self.real + real, self.total + total
             return train_step(model, inputs, *args, **kwargs)
 
-        def prediction_step(model: Any, inputs: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
-            inputs.pop(REAL_TOKENS, None)
+        def prediction_step(model: Any, inputs: Any, *args: Any, **kwargs: Any) -> Any:
+            if isinstance(inputs, dict):
+                inputs.pop(REAL_TOKENS, None)
             return predict_step(model, inputs, *args, **kwargs)
 
         trainer.training_step, trainer.prediction_step = training_step, prediction_step

@@ -10,7 +10,11 @@ from typing import Any
 
 from utils.errors import CourseError
 
-METHODS = ("full", "lora", "qlora", "dpo")
+# The method table is objective x adapter: any objective trains with any adapter (utils.finetune.objectives builds
+# one trainer per objective; the adapter decides which weights learn).
+OBJECTIVES = ("sft", "dpo", "orpo", "kto", "simpo", "grpo")
+ADAPTERS = ("full", "lora", "qlora", "dora")
+REPORTERS = ("none", "tensorboard", "wandb")
 ATTENTION = ("sdpa", "eager", "flash_attention_2", "flash_attention_3", "flex_attention")
 
 
@@ -26,40 +30,61 @@ class FinetuneConfig:
     model: str = knob("", "Any causal LM: a Hugging Face Hub name or a local folder holding the model and tokenizer.")
     data: str = knob("", "Training data: a .jsonl/.json/.csv/.parquet file, a folder saved by datasets, or a hub "
                          "data set name. Schema from the columns: messages | prompt+completion | "
-                         "instruction+input+output | text | prompt+chosen+rejected (dpo).")
-    method: str = knob("lora", "full (all weights), lora (low-rank adapters), qlora (LoRA on a 4-bit base) or dpo "
-                               "(preference tuning, LoRA unless --no-lora).")
+                         "instruction+input+output | text | prompt+chosen+rejected (preference) | "
+                         "prompt+completion+label (kto) | prompt (grpo).")
+    objective: str = knob("sft", "What to learn: sft (imitate completions), dpo, orpo, simpo (prefer chosen over "
+                                 "rejected), kto (desirable vs undesirable completions), grpo (maximize "
+                                 "--reward-funcs).")
+    adapter_type: str = knob("lora", "Which weights learn: full (all), lora (low-rank adapters), qlora (LoRA on a "
+                                     "4-bit base; needs bitsandbytes) or dora (weight-decomposed LoRA).")
     output: str = knob("outputs/finetune", "Output folder: adapter or model, tokenizer, config.yaml, metrics.json, "
-                                           "checkpoint-N folders, and merged/ with --merge.")
+                                           "checkpoint-N folders, runs/ (TensorBoard), and merged/ with --merge.")
     adapter: str | None = knob(None, "Start from this LoRA adapter folder (e.g. an SFT run's output before dpo).")
+    reward_funcs: str | None = knob(None, "grpo: a Python file whose reward_* functions (or REWARD_FUNCS list) score "
+                                          "completions, e.g. configs/rewards/length_format.py.")
+    num_generations: int = knob(4, "grpo: completions sampled per prompt (the group compared).")
+    max_completion_length: int = knob(64, "grpo: tokens per sampled completion.")
     eval_data: str | None = knob(None, "Evaluation data (same schema as --data).")
     eval_split: float = knob(0.0, "Or hold out this fraction of --data for evaluation (e.g. 0.1).")
     data_split: str = knob("train", "Split to read from a hub data set or a saved DatasetDict.")
     max_steps: int = knob(-1, "Optimizer steps to train; > 0 overrides --epochs.")
     epochs: float = knob(1.0, "Passes over the training data (when --max-steps is not set).")
-    lr: float | None = knob(None, "Learning rate; default 2e-4 for lora/qlora, 2e-5 for full, 5e-5 for dpo with "
-                                  "LoRA and 5e-6 without.")
+    lr: float | None = knob(None, "Learning rate; default 2e-4 (sft with an adapter), 2e-5 (sft full), 5e-5 "
+                                  "(other objectives with an adapter), 5e-6 (other objectives full).")
+    lr_scheduler: str = knob("linear", "Learning-rate schedule: linear, cosine, constant, constant_with_warmup, ... "
+                                       "(transformers' SchedulerType).")
+    warmup: float = knob(0.0, "Warmup: a fraction of the steps if below 1 (0.03), else a number of steps (10).")
+    optim: str = knob("adamw_torch", "Optimizer (transformers' names): adamw_torch, adafactor, sgd; adamw_8bit, "
+                                     "paged_adamw_8bit, paged_adamw_32bit (bitsandbytes; paged pays off on a GPU).")
     batch_size: int = knob(8, "Rows per device per step (a packed row holds several examples).")
     grad_accum: int = knob(1, "Gradient accumulation steps; effective batch = batch-size x grad-accum x processes.")
     max_length: int = knob(512, "Tokens per example (packing: per row); longer examples are truncated.")
     lora_r: int = knob(16, "LoRA rank.")
     lora_alpha: int = knob(32, "LoRA scale numerator (the update is scaled by alpha / r).")
     lora_dropout: float = knob(0.05, "Dropout on the LoRA input.")
-    lora: bool = knob(True, "dpo only: train a LoRA adapter (default) or, with --no-lora, every weight.")
+    target_modules: str | None = knob(None, "Layers that get adapters, comma-separated short names (q_proj,v_proj); "
+                                            "default: every linear layer but the output head.")
+    use_rslora: bool = knob(False, "Rank-stabilized LoRA: scale the update by alpha / sqrt(r) instead of alpha / r.")
     packing: bool = knob(True, "Pack several examples per max-length row without cross-attention (best-fit, "
                                "position ids restart per example); --no-packing pads each batch to its longest row.")
     pad_to_multiple_of: int | None = knob(None, "Pad each batch's length up to a multiple of this (the speed "
                                                 "benchmark's naive baseline uses --max-length).")
     attn_implementation: str = knob("sdpa", f"Attention kernel: {', '.join(ATTENTION)}.")
     gradient_checkpointing: bool = knob(False, "Recompute activations in the backward pass: less memory, ~20% slower.")
-    beta: float = knob(0.1, "dpo: strength of the pull towards the reference model.")
+    beta: float = knob(0.1, "dpo, kto, grpo: pull towards the reference model; orpo: weight of the odds-ratio term; "
+                            "simpo: reward scale.")
     seed: int = knob(0, "Random seed (data order, LoRA init, dropout).")
     save_steps: int = knob(50, "Save a checkpoint every N optimizer steps (what --resume continues from).")
     logging_steps: int = knob(10, "Log the training loss every N optimizer steps.")
+    eval_steps: int | None = knob(None, "Evaluate every N steps (needs --eval-data or --eval-split): eval loss and "
+                                        "sample generations, logged to the console and to --report-to.")
+    eval_samples: int = knob(2, "Evaluation prompts to generate a sample completion from at each evaluation.")
+    report_to: str = knob("none", f"Where to log: {', '.join(REPORTERS)} (wandb only when installed); TensorBoard "
+                                  "logs go to output/runs.")
     resume: bool = knob(False, "Continue from the last checkpoint in --output (e.g. after a kill, or to more steps).")
     merge: bool = knob(False, "Also write output/merged: the adapter merged into the base, loadable by "
                               "from_pretrained.")
-    overwrite: bool = knob(False, "Replace the results already in --output.")
+    overwrite: bool = knob(False, "Replace this command's results in --output (other files there are kept).")
     debug: bool = knob(False, "Show full tracebacks and library warnings instead of one sentence.")
     quiet: bool = knob(False, "No progress bar or log lines (for notebooks and tests).")
 
@@ -68,6 +93,11 @@ class FinetuneConfig:
         """Build a config from a dict (dashes or underscores in keys); an unknown key raises CourseError."""
         names = [f.name for f in fields(cls)]
         clean = {str(k).replace("-", "_"): v for k, v in values.items()}
+        if clean.get("method") is not None or "lora" in clean:
+            raise CourseError(f"{source} uses method/lora, which are now two settings: objective (sft, dpo, orpo, kto, "
+                              "simpo, grpo) and adapter_type (full, lora, qlora, dora), e.g. --objective dpo "
+                              "--adapter-type qlora.")
+        clean.pop("method", None)
         unknown = sorted(set(clean) - set(names))
         if unknown:
             raise CourseError(f"{source} has the unknown key(s) {', '.join(unknown)}; the known keys are: "
@@ -121,12 +151,13 @@ def validate(cfg: FinetuneConfig) -> None:
         raise CourseError("No model given: pass --model NAME_OR_FOLDER.")
     if not cfg.data:
         raise CourseError("No training data given: pass --data FILE_OR_HUB_NAME.")
-    if cfg.method not in METHODS:
-        raise CourseError(f"--method must be one of {', '.join(METHODS)}, not {cfg.method!r}.")
-    if cfg.attn_implementation not in ATTENTION:
-        raise CourseError(f"--attn-implementation must be one of {', '.join(ATTENTION)}, not "
-                          f"{cfg.attn_implementation!r}.")
-    for name in ("batch_size", "grad_accum", "max_length", "lora_r", "lora_alpha", "save_steps", "logging_steps"):
+    for name, allowed in (("objective", OBJECTIVES), ("adapter_type", ADAPTERS), ("report_to", REPORTERS),
+                          ("attn_implementation", ATTENTION), ("lr_scheduler", schedulers()), ("optim", optimizers())):
+        if getattr(cfg, name) not in allowed:
+            raise CourseError(f"--{name.replace('_', '-')} must be one of {', '.join(allowed)}, not "
+                              f"{getattr(cfg, name)!r}.")
+    for name in ("batch_size", "grad_accum", "max_length", "lora_r", "lora_alpha", "save_steps", "logging_steps",
+                 "num_generations", "max_completion_length"):
         if getattr(cfg, name) < 1:
             raise CourseError(f"--{name.replace('_', '-')} must be a whole number of at least 1, not "
                               f"{getattr(cfg, name)!r}.")
@@ -136,19 +167,50 @@ def validate(cfg: FinetuneConfig) -> None:
         raise CourseError(f"--eval-split is a fraction in [0, 1), not {cfg.eval_split!r}.")
     if cfg.eval_split and cfg.eval_data:
         raise CourseError("Pass either --eval-data or --eval-split, not both.")
-    if cfg.adapter and (cfg.method == "full" or (cfg.method == "dpo" and not cfg.lora)):
-        raise CourseError("--adapter continues a LoRA adapter, so it needs --method lora, qlora or dpo with LoRA.")
+    if cfg.eval_steps is not None and (cfg.eval_steps < 1 or not (cfg.eval_data or cfg.eval_split)):
+        raise CourseError("--eval-steps needs a whole number of at least 1 and evaluation data (--eval-data or "
+                          "--eval-split).")
+    if cfg.eval_samples < 0:
+        raise CourseError(f"--eval-samples must be 0 or more, not {cfg.eval_samples!r}.")
+    if cfg.warmup < 0 or (cfg.warmup >= 1 and cfg.warmup != int(cfg.warmup)):
+        raise CourseError(f"--warmup is a fraction of the steps below 1 or a whole number of steps, not "
+                          f"{cfg.warmup!r}.")
+    if cfg.adapter and cfg.adapter_type == "full":
+        raise CourseError("--adapter continues a LoRA adapter, so it needs --adapter-type lora, qlora or dora.")
+    if cfg.adapter_type == "full" and (cfg.target_modules or cfg.use_rslora):
+        raise CourseError("--target-modules and --use-rslora shape an adapter, so they need --adapter-type lora, qlora "
+                          "or dora.")
+    if (cfg.objective == "grpo") != bool(cfg.reward_funcs):
+        raise CourseError("--objective grpo needs --reward-funcs FILE.py, and --reward-funcs is for grpo only.")
+    if cfg.objective == "grpo" and (cfg.num_generations < 2 or cfg.batch_size % cfg.num_generations):
+        raise CourseError("grpo compares --num-generations (at least 2) completions of each prompt within a batch, so "
+                          f"--batch-size must be a multiple of it ({cfg.batch_size} is not of {cfg.num_generations}).")
     if cfg.resume and cfg.overwrite:
         raise CourseError("--resume continues the results in --output and --overwrite deletes them: pass one.")
 
 
+def schedulers() -> tuple[str, ...]:
+    """The learning-rate schedules transformers knows."""
+    from transformers.trainer_utils import SchedulerType
+
+    return tuple(s.value for s in SchedulerType)
+
+
+def optimizers() -> tuple[str, ...]:
+    """The optimizer names transformers knows."""
+    from transformers.training_args import OptimizerNames
+
+    return tuple(o.value for o in OptimizerNames)
+
+
 def default_lr(cfg: FinetuneConfig) -> float:
-    """The learning rate used when --lr is not given: adapters learn fast, full weights and DPO slowly."""
+    """The learning rate used when --lr is not given: adapters learn fast, full weights and preference/RL slowly."""
     if cfg.lr is not None:
         return cfg.lr
-    if cfg.method == "dpo":
-        return 5e-5 if cfg.lora else 5e-6
-    return 2e-5 if cfg.method == "full" else 2e-4
+    full = cfg.adapter_type == "full"
+    if cfg.objective == "sft":
+        return 2e-5 if full else 2e-4
+    return 5e-6 if full else 5e-5
 
 
 def optimizer_steps(rows: int, batch_size: int, grad_accum: int = 1, processes: int = 1, epochs: float = 1.0) -> int:
