@@ -258,18 +258,16 @@ def load_finetuned(path: str | Path, merged: bool = False, dtype: torch.dtype | 
     return model.to(device).eval(), tokenizer
 
 
-
-
 @torch.no_grad()
 def logit_gap(first: Any, second: Any, inputs: dict[str, torch.Tensor]) -> tuple[float, float]:
     """The largest logit difference of two models on `inputs` (moved to each model's device), and the largest their
-    dtype allows: 1e-4 when both are fp32; in bf16/fp16, 5% of the largest logit (a 16-bit merge rounds each weight)."""
+    dtypes allow (utils.device.rounding_tolerance of the largest logit: a 16-bit merge rounds each weight)."""
+    from utils.device import rounding_tolerance
+
     logits = [m(**{k: v.to(m.device) for k, v in inputs.items()}).logits.float().cpu() for m in (first, second)]
     gap = (logits[0] - logits[1]).abs().max().item()
-    exact = first.dtype == second.dtype == torch.float32
-    return gap, 1e-4 if exact else 5e-2 * logits[0].abs().max().item()
-
-
+    dtype = torch.float32 if first.dtype == second.dtype == torch.float32 else torch.bfloat16
+    return gap, rounding_tolerance(dtype) * max(1.0, logits[0].abs().max().item())
 
 
 @torch.no_grad()
