@@ -15,6 +15,7 @@ import argparse
 import hashlib
 import os
 import platform
+import re
 import subprocess
 import sys
 import tempfile
@@ -49,6 +50,7 @@ def run_lesson(path: Path, env: dict[str, str]) -> tuple[bool, str, float]:
                          capture_output=True, text=True)
     lines = [line for line in run.stdout.splitlines() if "FAILED" in line]
     why = lines[-1].split("FAILED under the tiny profile: ", 1)[-1] if lines else run.stderr.strip()[-200:]
+    why = re.sub(r"\x1b\[[0-9;]*m", "", why)  # the kernel's traceback colours
     return run.returncode == 0, "" if run.returncode == 0 else why, time.perf_counter() - start
 
 
@@ -84,8 +86,9 @@ def main(argv: list[str] | None = None) -> int:
             futures = {pool.submit(run_lesson, path, env): path for path in lessons}
             results = {}
             for done in as_completed(futures):
-                results[futures[done]] = done.result()
-                print(f"{label}: {futures[done].stem}: {'pass' if done.result()[0] else 'FAIL'}", flush=True)
+                results[futures[done]] = ok, why, seconds = done.result()
+                outcome = "pass" if ok else f"FAIL: {why}"
+                print(f"{label}: {futures[done].stem}: {outcome} ({seconds:.0f} s)", flush=True)
         columns[label] = {p.stem: ("pass" if ok else f"FAIL: {why}") + f" ({s:.0f} s)"
                           for p, (ok, why, s) in results.items()}
         failed += sum(not ok for ok, _, _ in results.values())
