@@ -2255,14 +2255,14 @@ def arithmetic_row(a: int, op: str, b: int, frame: str) -> Row:
 
 def make_arithmetic() -> dict[str, list[Row]]:
     """Additions and subtractions of numbers 1..9 (differences never negative), each in two wordings: 252
-    questions, 40 held out for test; train draws 1600 rows from the other 212. A held-out question's sum may occur
+    questions, 60 held out for test; train draws 1600 rows from the other 192. A held-out question's sum may occur
     in train in its other wording (a tiny model cannot learn arithmetic it never saw)."""
     rng = rng_for("arithmetic")
     digits = range(1, ARITHMETIC_MAX + 1)
     problems = [(a, "+", b, frame) for a in digits for b in digits for frame in ADD_FRAMES]
     problems += [(a, "-", b, frame) for a in digits for b in digits if b <= a for frame in SUB_FRAMES]
     rng.shuffle(problems)
-    test, train = problems[:40], problems[40:]
+    test, train = problems[:60], problems[60:]
     return {"train": [arithmetic_row(*rng.choice(train)) for _ in range(1600)],
             "test": [arithmetic_row(*problem) for problem in test]}
 

@@ -46,8 +46,8 @@ def test_loss_by_hand() -> None:
 @pytest.mark.parametrize("beta", [0.0, 0.1])
 def test_matches_trl_compute_loss(tmp_path, beta: float) -> None:
     from datasets import Dataset
-    from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
     from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
     from trl import GRPOConfig, GRPOTrainer
 
     vocab = {t: i for i, t in enumerate(["<pad>", "</s>", *"abcdefgh"])}
