@@ -172,6 +172,15 @@ def make_step(r: TrainingRun, model: nn.Module, extra: dict[str, nn.Module], row
             (pc, pr), (rc, rr) = logps.chunk(2), ref.chunk(2)
             return -F.logsigmoid(0.1 * ((pc - rc) - (pr - rr))).mean()
         return dpo
+    if r.objective == "grpo":  # the clipped surrogate on-policy (ratio 1) plus the k3 KL to the adapter-off model
+        def grpo() -> torch.Tensor:
+            with torch.no_grad(), model.disable_adapter():
+                ref = token_logprobs(model, ids, chunked)
+            logps = token_logprobs(model, ids, chunked)
+            advantage = torch.randn(rows, 1, device=device)
+            ratio, delta = torch.exp(logps - logps.detach()), ref - logps
+            return (-ratio * advantage + 0.04 * ratio * (torch.exp(delta) - delta - 1)).mean()
+        return grpo
 
     def ppo() -> torch.Tensor:
         start = seq - min(RESPONSE, seq // 2)

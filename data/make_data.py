@@ -27,6 +27,7 @@ TASKS = (
     "triage",
     "triage_preferences",
     "red_team",
+    "arithmetic",
 )
 Row = dict[str, Any]
 
@@ -2235,6 +2236,38 @@ def make_pretrain() -> dict[str, list[Row]]:
 
 
 # ---------------------------------------------------------------------------------------------------------------------
+# Arithmetic word problems with a checkable answer (lesson 11: reasoning RL with verifiable rewards).
+# ---------------------------------------------------------------------------------------------------------------------
+
+ARITHMETIC_MAX = 9  # operands 1..9: sums up to 18, differences 0..8
+ADD_FRAMES = ("What is {a} + {b}?", "What is {a} plus {b}?")
+SUB_FRAMES = ("What is {a} - {b}?", "What is {a} minus {b}?")
+
+
+def arithmetic_row(a: int, op: str, b: int, frame: str) -> Row:
+    """One problem `a op b` in `frame`: the user's question, the worked answer ending in `The answer is <n>.`, and
+    <n>."""
+    answer = a + b if op == "+" else a - b
+    return {"prompt": [{"role": "user", "content": frame.format(a=a, b=b)}],
+            "completion": [{"role": "assistant", "content": f"{a} {op} {b} = {answer}. The answer is {answer}."}],
+            "answer": answer}
+
+
+def make_arithmetic() -> dict[str, list[Row]]:
+    """Additions and subtractions of numbers 1..9 (differences never negative), each in two wordings: 252
+    questions, 60 held out for test; train draws 1600 rows from the other 192. A held-out question's sum may occur
+    in train in its other wording (a tiny model cannot learn arithmetic it never saw)."""
+    rng = rng_for("arithmetic")
+    digits = range(1, ARITHMETIC_MAX + 1)
+    problems = [(a, "+", b, frame) for a in digits for b in digits for frame in ADD_FRAMES]
+    problems += [(a, "-", b, frame) for a in digits for b in digits if b <= a for frame in SUB_FRAMES]
+    rng.shuffle(problems)
+    test, train = problems[:60], problems[60:]
+    return {"train": [arithmetic_row(*rng.choice(train)) for _ in range(1600)],
+            "test": [arithmetic_row(*problem) for problem in test]}
+
+
+# ---------------------------------------------------------------------------------------------------------------------
 # Writing, checking and reporting.
 # ---------------------------------------------------------------------------------------------------------------------
 
@@ -2248,6 +2281,7 @@ MAKERS: dict[str, Callable[[], dict[str, list[Row]]]] = {
     "triage": make_triage,
     "triage_preferences": make_triage_preferences,
     "red_team": make_red_team,
+    "arithmetic": make_arithmetic,
 }
 
 

@@ -24,6 +24,7 @@ SPLITS = {
     "triage": ("train", "test"),
     "triage_preferences": ("train", "test"),
     "red_team": ("test",),
+    "arithmetic": ("train", "test"),
 }
 KEYS = {
     "pretrain": ["text"],
@@ -35,6 +36,7 @@ KEYS = {
     "triage": ["symptoms", "level", "messages"],
     "triage_preferences": ["prompt", "chosen", "rejected"],
     "red_team": ["prompt", "category", "expected"],
+    "arithmetic": ["prompt", "completion", "answer"],
 }
 NER_TAGS = {"O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"}
 LEVELS = ("emergency", "urgent", "routine", "self-care")
@@ -165,3 +167,17 @@ def test_red_team_prompts() -> None:
 def test_pretrain_never_holds_held_out_questions() -> None:
     corpus = "\n".join(r["text"] for split in SPLITS["pretrain"] for r in rows("pretrain", split))
     assert not [r for r in rows("helpdesk", "test") if r["messages"][1]["content"] in corpus]
+
+
+def test_arithmetic_answers_are_right_and_test_questions_new() -> None:
+    import re as regex
+
+    for split in SPLITS["arithmetic"]:
+        for row in rows("arithmetic", split):
+            assert is_turns(row["prompt"], ["user"]) and is_turns(row["completion"], ["assistant"])
+            a, op, b = regex.fullmatch(r"What is (\d+) (\+|-|plus|minus) (\d+)\?", row["prompt"][0]["content"]).groups()
+            want = int(a) + int(b) if op in ("+", "plus") else int(a) - int(b)
+            assert type(row["answer"]) is int and row["answer"] == want >= 0
+            assert row["completion"][0]["content"].endswith(f"The answer is {want}.")
+    train = {r["prompt"][0]["content"] for r in rows("arithmetic", "train")}
+    assert not train & {r["prompt"][0]["content"] for r in rows("arithmetic", "test")}

@@ -58,6 +58,7 @@ TASKS: dict[str, Task] = {
     "triage": Task(("symptoms", "level", "messages"), {"level": TRIAGE_LEVELS}),
     "triage_preferences": Task(("prompt", "chosen", "rejected")),
     "red_team": Task(("prompt", "category", "expected")),
+    "arithmetic": Task(("prompt", "completion", "answer")),  # lesson 11: data/ in every profile
 }
 
 

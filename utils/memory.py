@@ -193,7 +193,7 @@ def logits(r: TrainingRun) -> float:
 
 def estimate(r: TrainingRun) -> dict[str, float]:
     """Peak GPU bytes of a training run on a T4 by part: weights, adapters, gradients, optimizer, activations,
-    logits, other models (PPO's value, reference and reward models) and "total"."""
+    logits, other models (PPO's value, reference and reward models; GRPO's generation KV cache) and "total"."""
     s = shapes(r.model)
     n = s["params"]
     per_state = 2.0 if "8bit" in r.optim else 8.0  # AdamW: fp32 m and v; bitsandbytes 8-bit: 1 byte each
@@ -214,6 +214,8 @@ def estimate(r: TrainingRun) -> dict[str, float]:
         trunk = n - (0 if MODELS[r.model].config.get("tie_word_embeddings", True) else s["vocab"] * s["hidden"])
         parts["other models"] = (4.0 + 4.0 + per_state) * trunk + 4.0 * n + 4.0 * MODELS[PPO_REWARD_MODEL].params
         parts["activations"] *= 2  # policy and value graphs are both alive at backward
+    if r.objective == "grpo":  # generation's KV cache: K and V per layer for every completion, 16-bit
+        parts["other models"] = 2.0 * 2 * s["layers"] * s["kv"] * r.seq * r.batch
     parts["total"] = sum(parts.values())
     return parts
 

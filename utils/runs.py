@@ -16,7 +16,7 @@ class TrainingRun:
     key: str  # "<lesson>-<what>", e.g. "06-reward", "04-qlora", "09-decoder"
     model: str  # the hub name used in full (a key of utils.hub_facts.MODELS)
     method: str  # "full" | "lora" | "qlora"
-    objective: str  # "causal" | "classification" | "token" | "seq2seq" | "reward" | "dpo" | "ppo"
+    objective: str  # "causal" | "classification" | "token" | "seq2seq" | "reward" | "dpo" | "ppo" | "grpo"
     batch: int  # per-device batch size (reward, dpo: pairs, i.e. 2 x batch sequences)
     seq: int  # tokens per example (max_length; for seq2seq the source length, target in `target`)
     grad_accum: int = 1
@@ -73,6 +73,10 @@ RUNS: dict[str, TrainingRun] = {r.key: r for r in [
     TrainingRun("10-sft", QWEN, "qlora", "causal", 16, 512, checkpointing=True, steps=400, loop="trl"),
     # 10 cell 29: was without checkpointing (est. 15.6 GiB); the model is 10-sft merged (same shapes)
     TrainingRun("10-dpo", QWEN, "lora", "dpo", 8, 512, checkpointing=True, steps=200, loop="trl"),
+    # 11 cells 15, 23, 25: GRPO with LoRA (the reference is the adapter off): 32 completions (4 prompts x 8) of
+    # prompt + 64 tokens per step; generation's KV cache and trl's chunked log-probabilities are small next to the
+    # weights
+    TrainingRun("11-grpo", QWEN, "lora", "grpo", 32, 128, steps=200, loop="trl"),
 ]}
 
 
