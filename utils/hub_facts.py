@@ -41,6 +41,9 @@ SMOL_SPECIAL = {name: i for i, name in enumerate(
      "<jupyter_code>", "<jupyter_output>", "<jupyter_script>", "<empty_output>"])}
 SMOL = dict(model_type="llama", hidden_act="silu", max_position_embeddings=8192, rms_norm_eps=1e-5,
             rope_theta=100000.0, tie_word_embeddings=True, vocab_size=49152)
+SMOL_135M = SMOL | dict(hidden_size=576, intermediate_size=1536, num_hidden_layers=30, num_attention_heads=9,
+                        num_key_value_heads=3)  # the base and the instruct model share the shape, not the specials
+SMOL_BASE_ROLES = {"bos": "<|endoftext|>", "eos": "<|endoftext|>", "unk": "<|endoftext|>", "pad": None}
 SMOL_SYSTEM = "You are a helpful AI assistant named SmolLM, trained by Hugging Face"
 QWEN_SPECIAL = {name: 151643 + i for i, name in enumerate(
     ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|object_ref_start|>", "<|object_ref_end|>", "<|box_start|>",
@@ -66,26 +69,18 @@ MODELS: dict[str, ModelFacts] = {
         "GPT2LMHeadModel", GPT2 | dict(n_embd=1024, n_layer=24, n_head=16), "float32", **GPT2_TOKENS,
         params=354_823_168),
     "HuggingFaceTB/SmolLM2-135M": ModelFacts(
-        "LlamaForCausalLM", SMOL | dict(hidden_size=576, intermediate_size=1536, num_hidden_layers=30,
-                                        num_attention_heads=9, num_key_value_heads=3, bos_token_id=0,
-                                        eos_token_id=0),
-        "bfloat16", "byte-bpe", 49152, SMOL_SPECIAL,
-        {"bos": "<|endoftext|>", "eos": "<|endoftext|>", "unk": "<|endoftext|>", "pad": None},
-        model_max_length=8192, params=134_515_008),
+        "LlamaForCausalLM", SMOL_135M | dict(bos_token_id=0, eos_token_id=0), "bfloat16", "byte-bpe", 49152,
+        SMOL_SPECIAL, SMOL_BASE_ROLES, model_max_length=8192, params=134_515_008),
     "HuggingFaceTB/SmolLM2-135M-Instruct": ModelFacts(
-        "LlamaForCausalLM", SMOL | dict(hidden_size=576, intermediate_size=1536, num_hidden_layers=30,
-                                        num_attention_heads=9, num_key_value_heads=3, bos_token_id=1,
-                                        eos_token_id=2, pad_token_id=2),
-        "bfloat16", "byte-bpe", 49152, SMOL_SPECIAL,
+        "LlamaForCausalLM", SMOL_135M | dict(bos_token_id=1, eos_token_id=2, pad_token_id=2), "bfloat16", "byte-bpe",
+        49152, SMOL_SPECIAL,
         {"bos": "<|im_start|>", "eos": "<|im_end|>", "unk": "<|endoftext|>", "pad": "<|im_end|>"},
         chat_template="chatml", default_system=SMOL_SYSTEM, model_max_length=8192, params=134_515_008),
     "HuggingFaceTB/SmolLM2-360M": ModelFacts(
         "LlamaForCausalLM", SMOL | dict(hidden_size=960, intermediate_size=2560, num_hidden_layers=32,
                                         num_attention_heads=15, num_key_value_heads=5, bos_token_id=0,
                                         eos_token_id=0),
-        "bfloat16", "byte-bpe", 49152, SMOL_SPECIAL,
-        {"bos": "<|endoftext|>", "eos": "<|endoftext|>", "unk": "<|endoftext|>", "pad": None},
-        model_max_length=8192, params=361_821_120),
+        "bfloat16", "byte-bpe", 49152, SMOL_SPECIAL, SMOL_BASE_ROLES, model_max_length=8192, params=361_821_120),
     "Qwen/Qwen2.5-0.5B": ModelFacts(
         "Qwen2ForCausalLM", QWEN | dict(eos_token_id=151643), "bfloat16", "byte-bpe", 151665, QWEN_SPECIAL,
         {"bos": None, "eos": "<|endoftext|>", "unk": None, "pad": "<|endoftext|>"},
