@@ -76,8 +76,10 @@ def test_a_smoke_run_caps_steps_rows_length_and_batch(monkeypatch) -> None:
     assert smoke_capped({"max_steps": -1, "max_length": 4096}) == {"max_steps": SMOKE_STEPS, "max_length": SMOKE_LENGTH}
     assert lesson_args(max_steps=300)["max_steps"] == SMOKE_STEPS
     args = lesson_args(per_device_train_batch_size=16, gradient_accumulation_steps=4, max_length=None)
-    assert (args["per_device_train_batch_size"], args["gradient_accumulation_steps"]) == (SMOKE_BATCH, 1)
+    assert (args["per_device_train_batch_size"], args["gradient_accumulation_steps"]) == (16, 1)
     assert args["max_length"] is None  # no cap asked for: none added
+    assert smoke_capped({"batch_size": 16, "grad_accum": 4})["batch_size"] == SMOKE_BATCH
+    assert smoke_capped({"batch_size": 16, "num_generations": 4})["batch_size"] == 4  # one whole GRPO group
     ppo = run("06-ppo")
     assert (ppo.batch, ppo.grad_accum) == (SMOKE_BATCH, 1) and ppo.seq == RUNS["06-ppo"].seq  # lengths stay
 

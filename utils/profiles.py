@@ -47,18 +47,19 @@ class Profile:
 SMOKE_STEPS = 2  # the one course-wide knob's caps: what a smoke run (COURSE_SMOKE=1) trains and evaluates at most
 SMOKE_ROWS = 24
 SMOKE_LENGTH = 256  # tokens per training row
-SMOKE_BATCH = 2  # rows per batch, with no gradient accumulation
-SMOKE_CAPS = {"max_steps": SMOKE_STEPS, "max_length": SMOKE_LENGTH, "per_device_train_batch_size": SMOKE_BATCH,
-              "per_device_eval_batch_size": SMOKE_BATCH, "batch_size": SMOKE_BATCH, "gradient_accumulation_steps": 1,
-              "grad_accum": 1}  # the names of transformers' and trl's arguments, and of utils.finetune's settings
+SMOKE_BATCH = 2  # rows per batch (utils.finetune and the runs registry), with no gradient accumulation
+SMOKE_CAPS = {"max_steps": SMOKE_STEPS, "max_length": SMOKE_LENGTH, "gradient_accumulation_steps": 1, "grad_accum": 1}
+BATCH_KEYS = ("per_device_train_batch_size", "per_device_eval_batch_size", "batch_size")  # transformers', ours
 
 
-def smoke_capped(args: dict) -> dict:
-    """Training settings (steps, row length, batch size, accumulation; under transformers' or utils.finetune's
-    names) capped for a smoke run; unchanged otherwise. Steps <= 0 (train by epochs) become SMOKE_STEPS."""
+def smoke_capped(args: dict, batch: bool = True) -> dict:
+    """Training settings (steps, row length, accumulation and, with `batch`, batch size; under transformers' or
+    utils.finetune's names) capped for a smoke run; unchanged otherwise. Steps <= 0 (train by epochs) become
+    SMOKE_STEPS; a GRPO batch keeps one whole group of `num_generations` completions."""
     if not smoke_run():
         return args
-    capped = {key: min(args[key], cap) for key, cap in SMOKE_CAPS.items() if (args.get(key) or 0) > 0}
+    caps = SMOKE_CAPS | (dict.fromkeys(BATCH_KEYS, max(SMOKE_BATCH, args.get("num_generations") or 0)) if batch else {})
+    capped = {key: min(args[key], cap) for key, cap in caps.items() if (args.get(key) or 0) > 0}
     if "max_steps" in args and (args["max_steps"] or 0) <= 0:
         capped["max_steps"] = SMOKE_STEPS
     return args | capped

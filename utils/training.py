@@ -23,7 +23,9 @@ def lesson_args(**overrides: Any) -> dict[str, Any]:
                 logging_strategy="no", report_to="none", disable_tqdm=profile.name == "tiny", seed=profile.seed,
                 data_seed=profile.seed, dataloader_pin_memory=device.type == "cuda", bf16=dtype == torch.bfloat16,
                 fp16=dtype == torch.float16, use_cpu=device.type == "cpu", activation_checkpointing=False)
-    return smoke_capped(args | {"max_steps": -1} | overrides)  # a smoke run: a few small steps, whatever is asked
+    # a smoke run: a few steps of short rows, whatever is asked; the lesson's own batch (hand-written loops beside a
+    # Trainer use it too), which in full comes from utils.runs.run, capped there
+    return smoke_capped(args | {"max_steps": -1} | overrides, batch=False)
 
 
 def quiet(trainer: T) -> T:
