@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -29,6 +30,21 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | 
             return nodeid if nodeid.startswith("tests/test_smoke_lessons.py") else super()._split_scope(nodeid)
 
     return FilesAndSmokeRuns(config, log)
+
+
+@pytest.fixture(scope="module")
+def one_thread_offline():
+    """One torch thread per test process (two per core oversubscribe a loaded CI box) and no hub calls, for a module
+    (`pytestmark = pytest.mark.usefixtures("one_thread_offline")`)."""
+    import torch
+
+    before, offline = torch.get_num_threads(), os.environ.get("HF_HUB_OFFLINE")
+    torch.set_num_threads(1)
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    yield
+    torch.set_num_threads(before)
+    if offline is None:
+        os.environ.pop("HF_HUB_OFFLINE")
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

@@ -31,16 +31,7 @@ ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1", "TOKENIZERS_
        "PYTHONPATH": str(REPO_ROOT)}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread_offline():
-    """One torch thread per test process (two per core oversubscribe a loaded CI box) and no hub calls."""
-    before, offline = torch.get_num_threads(), os.environ.get("HF_HUB_OFFLINE")
-    torch.set_num_threads(1)
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    yield
-    torch.set_num_threads(before)
-    if offline is None:
-        os.environ.pop("HF_HUB_OFFLINE")
+pytestmark = pytest.mark.usefixtures("one_thread_offline")
 
 
 @pytest.fixture(scope="module")

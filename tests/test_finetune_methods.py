@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -25,16 +24,7 @@ GRPO = dict(reward_funcs=str(REPO_ROOT / "configs" / "rewards" / "length_format.
 ROWS = 8
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread_offline():
-    """One torch thread (CI shares two cores) and no hub calls."""
-    before, offline = torch.get_num_threads(), os.environ.get("HF_HUB_OFFLINE")
-    torch.set_num_threads(1)
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    yield
-    torch.set_num_threads(before)
-    if offline is None:
-        os.environ.pop("HF_HUB_OFFLINE")
+pytestmark = pytest.mark.usefixtures("one_thread_offline")
 
 
 @pytest.fixture(scope="module")

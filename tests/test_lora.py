@@ -52,6 +52,17 @@ def test_forward_is_base_plus_scaled_low_rank_and_merge_is_exact() -> None:
     torch.testing.assert_close(layer.merged()(x), layer(x), rtol=1e-5, atol=1e-6)
 
 
+def same_adapters(ours: nn.Module, peft_model: nn.Module, names: list[str], seed: int) -> torch.Tensor:
+    """Give our adapters random nonzero B (seeded), copy A and B into peft's; return a batch of input ids."""
+    torch.manual_seed(seed)
+    for name in names:
+        mine, lora = ours.get_submodule(name), peft_model.base_model.model.get_submodule(name)
+        nn.init.normal_(mine.lora_B, std=0.1)
+        lora.lora_A["default"].weight.data.copy_(mine.lora_A)
+        lora.lora_B["default"].weight.data.copy_(mine.lora_B)
+    return torch.randint(0, 100, (2, 7))
+
+
 def test_inject_matches_peft_outputs_and_counts() -> None:
     from peft import LoraConfig, get_peft_model
 
@@ -62,13 +73,7 @@ def test_inject_matches_peft_outputs_and_counts() -> None:
     ours_count = sum(p.numel() for p in ours.parameters() if p.requires_grad)
     assert ours_count == peft_model.get_nb_trainable_parameters()[0] == lora_params_for_config(
         ours.config, 4, ["q_proj", "v_proj"])
-    torch.manual_seed(2)
-    for name in names:
-        mine, lora = ours.get_submodule(name), peft_model.base_model.model.get_submodule(name)
-        nn.init.normal_(mine.lora_B, std=0.1)
-        lora.lora_A["default"].weight.data.copy_(mine.lora_A)
-        lora.lora_B["default"].weight.data.copy_(mine.lora_B)
-    ids = torch.randint(0, 100, (2, 7))
+    ids = same_adapters(ours, peft_model, names, seed=2)
     with torch.no_grad():
         torch.testing.assert_close(ours(ids).logits, peft_model(ids).logits)
         before = ours(ids).logits
@@ -84,13 +89,7 @@ def test_rslora_scales_by_alpha_over_sqrt_r_as_peft_does() -> None:
     names = inject_lora(ours, ["q_proj"], r=16, alpha=8, rslora=True)
     assert all(ours.get_submodule(n).scaling == 8 / 4 for n in names)  # alpha / sqrt(16)
     peft_model = get_peft_model(theirs, LoraConfig(r=16, lora_alpha=8, target_modules=["q_proj"], use_rslora=True))
-    torch.manual_seed(3)
-    for name in names:
-        mine, lora = ours.get_submodule(name), peft_model.base_model.model.get_submodule(name)
-        nn.init.normal_(mine.lora_B, std=0.1)
-        lora.lora_A["default"].weight.data.copy_(mine.lora_A)
-        lora.lora_B["default"].weight.data.copy_(mine.lora_B)
-    ids = torch.randint(0, 100, (2, 7))
+    ids = same_adapters(ours, peft_model, names, seed=3)
     with torch.no_grad():
         torch.testing.assert_close(ours(ids).logits, peft_model(ids).logits)
 

@@ -68,6 +68,15 @@ def expect_int_list(value: Any, want: list[int], what: str = "the answer") -> No
     expect(value == want, f"{what} should be {want}, got {value}.")
 
 
+def expect_optional(value: Any, want: Any, what: str = "the answer") -> None:
+    """Fail unless `value` is None where trusted `want` is None, else exactly of want's class and equal to it."""
+    if want is None:
+        expect(value is None, f"{what} should be None, got {value!r}.")
+    else:
+        expect(type(value) is type(want), f"{what} should be a {type(want).__name__}, got {type(value).__name__}.")
+        expect(value == want, f"{what} should be {want!r}, got {value!r}.")
+
+
 def expect_close(value: Any, expected: Any, what: str = "the answer", rtol: float = 1e-4, atol: float = 1e-6) -> None:
     """Fail unless `value` matches trusted `expected` (tensor or number) in class, shape and values within tolerance."""
     import torch

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from utils.checking import exercise, expect, expect_close
+from utils.checking import exercise, expect, expect_close, expect_optional
 
 
 @exercise("10.1", "extract_triage_level")
@@ -19,13 +19,7 @@ def check_extract_triage_level(extract_triage_level: Callable[[str], str | None]
              ("Triage level: URGENT. Earlier notes said Triage level: ROUTINE.", "urgent"),
              ("You have a cold. Rest at home.", None), ("Triage level: unclear.", None), ("", None)]
     for answer, want in cases:
-        got = extract_triage_level(answer)
-        what = f"extract_triage_level({answer!r})"
-        if want is None:
-            expect(got is None, f"{what} should be None, got {got!r}.")
-        else:
-            expect(type(got) is str, f"{what} should be a str, got {type(got).__name__}.")
-            expect(got == want, f"{what} should be {want!r}, got {got!r}.")
+        expect_optional(extract_triage_level(answer), want, f"extract_triage_level({answer!r})")
 
 
 @exercise("10.2", "recall_at_level")
