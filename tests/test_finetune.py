@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -244,14 +246,29 @@ def test_resume_after_a_kill(models: dict, data: dict, work: Path):
     assert resumed.metrics["resumed_from_step"] == done and resumed.metrics["steps"] == done + 2
 
 
+def free_port() -> int:
+    """A TCP port nothing on this machine listens on now (so the run does not meet another job on 29500)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def test_two_processes_ddp(models: dict, data: dict, work: Path):
     out = work / "ddp"
-    command = [sys.executable, "-m", "accelerate.commands.launch", "--config_file",
-               str(REPO_ROOT / "configs" / "accelerate" / "ddp.yaml"), "--num_processes", "2", "-m", "utils.finetune",
-               "--model", str(models["llama"]), "--data", str(data["chat"]), "--output", str(out),
-               "--max-steps", "2", "--max-length", "64", "--batch-size", "2", "--quiet"]
-    run = subprocess.run(command, cwd=REPO_ROOT, env=ENV, capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stderr[-2000:]
+    for attempt in (1, 2):
+        command = [sys.executable, "-m", "accelerate.commands.launch", "--config_file",
+                   str(REPO_ROOT / "configs" / "accelerate" / "ddp.yaml"), "--num_processes", "2",
+                   "--main_process_port", str(free_port()), "-m", "utils.finetune",
+                   "--model", str(models["llama"]), "--data", str(data["chat"]), "--output", str(out),
+                   "--max-steps", "2", "--max-length", "64", "--batch-size", "2", "--quiet", "--overwrite"]
+        run = subprocess.run(command, cwd=REPO_ROOT, env=ENV, capture_output=True, text=True, timeout=300)
+        # One CI run (of many) saw a worker die of SIGABRT inside gloo on a loaded machine; it did not recur alone or
+        # under load. A second attempt is allowed only for a process killed by a signal, never for a Python error.
+        root_cause = run.stderr.rpartition("Root Cause")[2]
+        if run.returncode == 0 or attempt == 2 or not re.search(r"exitcode\s*:\s*-\d", root_cause):
+            break
+    # The workers' own messages come first; the launcher's summary of who failed comes last.
+    assert run.returncode == 0, run.stderr[:3000] + "\n...\n" + run.stderr[-1500:]
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["num_processes"] == 2 and metrics["distributed"] == "MULTI_CPU" and metrics["steps"] == 2
     load_finetuned(out)
