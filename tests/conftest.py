@@ -47,6 +47,13 @@ def one_thread_offline():
         os.environ.pop("HF_HUB_OFFLINE")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every lesson notebook's cells are slow tests (they train models); `make test-fast` leaves them out."""
+    for item in items:
+        if item.nodeid.split("::")[0].endswith(".ipynb"):
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     """Add up the run time of every notebook's cells."""
     path = report.nodeid.split("::")[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 import torch.nn.functional as F
 from transformers import GPT2Config, GPT2LMHeadModel
@@ -38,3 +39,21 @@ def test_dpo_loss() -> None:
     assert torch.isclose(loss, -F.logsigmoid(chosen - rejected).mean())
     start = dpo_loss(pc, pr, pc, pr)[0]
     assert torch.isclose(start, torch.log(torch.tensor(2.0)))
+
+
+@pytest.mark.parametrize("family", ["gpt2", "llama", "qwen2", "mistral", "gpt_neox", "opt"])
+def test_batch_logprobs_keeps_only_the_answer_logits_and_agrees_with_all_of_them(family: str) -> None:
+    from transformers import AutoConfig, AutoModelForCausalLM
+
+    sizes = dict(vocab_size=50, hidden_size=16, intermediate_size=32, num_hidden_layers=1, num_attention_heads=2,
+                 num_key_value_heads=2, n_embd=16, n_layer=1, n_head=2, ffn_dim=32, word_embed_proj_dim=16,
+                 max_position_embeddings=64)
+    torch.manual_seed(0)
+    model = AutoModelForCausalLM.from_config(AutoConfig.for_model(family, **sizes)).eval()
+    ids = torch.randint(50, (3, 10))
+    mask = torch.tensor([[0] * 6 + [1] * 4, [0] * 4 + [1] * 3 + [0] * 3, [0] * 10])  # the last row has no answer
+    batch = {"input_ids": ids, "attention_mask": torch.ones_like(ids), "completion_mask": mask}
+    with torch.no_grad():
+        every = sequence_logprob(model(input_ids=ids).logits, ids, mask)
+        assert torch.allclose(batch_logprobs(model, batch), every, atol=1e-5) and every[2] == 0
+        assert batch_logprobs(model, batch | {"completion_mask": torch.zeros_like(mask)}).eq(0).all()
