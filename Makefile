@@ -8,7 +8,7 @@ JOBS ?= 2
 # Where a CPU build of torch comes from on machines whose default index serves a CUDA build (e.g. GitHub runners).
 TORCH_INDEX ?=
 
-.PHONY: install lab test lint bases standins data bench robustness
+.PHONY: install lab test test-fast lint bases standins data bench robustness
 
 install: $(VENV)/.installed
 
@@ -47,3 +47,8 @@ test: install lint bases standins
 	# One thread per pytest worker: two workers of two threads on two cores run notebooks 5x slower.
 	# The tiny profile sets the Hugging Face offline flags, so no test waits on a network.
 	COURSE_PROFILE=tiny OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile --durations=25
+
+# The quick loop while writing code: every test except those marked slow (lesson notebooks, smoke runs, grading of
+# whole notebooks, fine-tune runs); under 2 minutes on 2 cores once the bases are built.
+test-fast: install bases
+	COURSE_PROFILE=tiny OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile -m "not slow" tests

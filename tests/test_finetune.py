@@ -33,7 +33,7 @@ ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1", "TOKENIZERS_
        "PYTHONPATH": str(REPO_ROOT)}
 
 
-pytestmark = pytest.mark.usefixtures("one_thread_offline")
+pytestmark = [pytest.mark.usefixtures("one_thread_offline"), pytest.mark.slow]  # they train models
 
 
 @pytest.fixture(scope="module")

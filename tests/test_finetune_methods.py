@@ -24,7 +24,7 @@ GRPO = dict(reward_funcs=str(REPO_ROOT / "configs" / "rewards" / "length_format.
 ROWS = 8
 
 
-pytestmark = pytest.mark.usefixtures("one_thread_offline")
+pytestmark = [pytest.mark.usefixtures("one_thread_offline"), pytest.mark.slow]  # they train models
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,8 @@ from utils import grade
 from utils.notebook_cells import code_cells, exercise_cells
 from utils.sample_submissions import HOSTILE, samples
 
+pytestmark = pytest.mark.slow  # grades whole notebooks
+
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = {int(path.name[:2]): path for path in sorted((REPO / "lessons").glob("[0-9][0-9]_*.ipynb"))}
 LESSONS = [n for n, path in NOTEBOOKS.items() if exercise_cells(code_cells(path))]

@@ -62,15 +62,27 @@ def test_colab_never_installs_torch(tmp_path) -> None:
 
 
 def test_a_smoke_run_caps_steps_rows_length_and_batch(monkeypatch) -> None:
-    """COURSE_SMOKE=1: steps, rows, row lengths and batches capped by the one knob; without it nothing changes."""
-    from utils.profiles import SMOKE_BATCH, SMOKE_LENGTH, SMOKE_ROWS, SMOKE_STEPS, smoke_capped
+    """COURSE_SMOKE=1: steps, rows, row lengths, batches and generated tokens capped by the one knob; without it
+    nothing changes."""
+    from utils.profiles import (
+        SMOKE_BATCH,
+        SMOKE_LENGTH,
+        SMOKE_NEW_TOKENS,
+        SMOKE_ROWS,
+        SMOKE_STEPS,
+        smoke_capped,
+        smoke_new_tokens,
+    )
     from utils.runs import RUNS, run
     from utils.training import lesson_args
 
     monkeypatch.delenv("COURSE_SMOKE", raising=False)
     assert smoke_capped({"max_steps": 500, "max_length": 4096}) == {"max_steps": 500, "max_length": 4096}
     assert not resolve_profile("full")[0].smoke and resolve_profile("full")[0].rows(None) is None
+    assert smoke_new_tokens(256) == 256
     monkeypatch.setenv("COURSE_SMOKE", "1")
+    assert smoke_new_tokens(256) == SMOKE_NEW_TOKENS and smoke_new_tokens(4) == 4
+    assert smoke_capped({"max_completion_length": 128})["max_completion_length"] == SMOKE_NEW_TOKENS  # GRPO
     full = resolve_profile("full")[0]
     assert full.smoke and full.steps(500) == SMOKE_STEPS and full.rows(None) == full.rows(10**6) == SMOKE_ROWS
     assert smoke_capped({"max_steps": -1, "max_length": 4096}) == {"max_steps": SMOKE_STEPS, "max_length": SMOKE_LENGTH}

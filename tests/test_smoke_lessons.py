@@ -15,6 +15,8 @@ import pytest
 
 from utils import hub_standins
 
+pytestmark = pytest.mark.slow  # every lesson, twice
+
 REPO = Path(__file__).resolve().parents[1]
 LESSONS = sorted((REPO / "lessons").glob("[0-9][0-9]_*.ipynb"))
 CASES = [pytest.param(path, profile, id=f"{path.stem}-{profile}") for profile in ("small", "full") for path in LESSONS]

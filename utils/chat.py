@@ -11,6 +11,7 @@ from typing import Any
 import torch
 
 from utils.finetune.model import CHAT_TOKENS, fix_pad_token, resize_for
+from utils.profiles import smoke_new_tokens
 from utils.tokenizer import CHAT_TEMPLATE
 
 IGNORE_INDEX = -100  # the label value PyTorch's cross-entropy (and so every HF model's loss) skips
@@ -106,7 +107,7 @@ def generate(model: Any, tokenizer: Any, conversations: Sequence[Sequence[Messag
     """Answer each conversation (its last message is the user's) in batches, left-padded, stopping at the end of
     the turn; greedy unless `generate_kwargs` say otherwise (do_sample, temperature, top_p, repetition_penalty)."""
     stops = stop_token_ids(tokenizer)
-    kwargs = {"do_sample": False, "max_new_tokens": max_new_tokens, "eos_token_id": stops,
+    kwargs = {"do_sample": False, "max_new_tokens": smoke_new_tokens(max_new_tokens), "eos_token_id": stops,
               "pad_token_id": tokenizer.pad_token_id, **generate_kwargs}
     results: list[Generation] = []
     with inference(model, tokenizer, "left"):  # left padding: new tokens must follow each prompt directly

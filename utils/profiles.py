@@ -48,7 +48,9 @@ SMOKE_STEPS = 2  # the one course-wide knob's caps: what a smoke run (COURSE_SMO
 SMOKE_ROWS = 24
 SMOKE_LENGTH = 256  # tokens per training row
 SMOKE_BATCH = 2  # rows per batch (utils.finetune and the runs registry), with no gradient accumulation
-SMOKE_CAPS = {"max_steps": SMOKE_STEPS, "max_length": SMOKE_LENGTH, "gradient_accumulation_steps": 1, "grad_accum": 1}
+SMOKE_NEW_TOKENS = 16  # tokens generated per answer (random stand-ins never stop early)
+SMOKE_CAPS = {"max_steps": SMOKE_STEPS, "max_length": SMOKE_LENGTH, "gradient_accumulation_steps": 1, "grad_accum": 1,
+              "max_completion_length": SMOKE_NEW_TOKENS}
 BATCH_KEYS = ("per_device_train_batch_size", "per_device_eval_batch_size", "batch_size")  # transformers', ours
 
 
@@ -63,6 +65,11 @@ def smoke_capped(args: dict, batch: bool = True) -> dict:
     if "max_steps" in args and (args["max_steps"] or 0) <= 0:
         capped["max_steps"] = SMOKE_STEPS
     return args | capped
+
+def smoke_new_tokens(n: int) -> int:
+    """A number of tokens to generate per answer, capped at SMOKE_NEW_TOKENS in a smoke run."""
+    return min(n, SMOKE_NEW_TOKENS) if smoke_run() else n
+
 
 # Roles: gpt = GPT-style decoder base; mistral = Mistral-family decoder; chat = a chat/instruct decoder;
 # encoder = BERT-style encoder; seq2seq = encoder-decoder. In `tiny`, names are cached local builds (utils.tiny_models).

@@ -8,6 +8,7 @@ from typing import Any
 import torch
 
 from utils.chat import generate_answers
+from utils.profiles import smoke_new_tokens
 
 PROMPT = "Summarize:\n{document}\nSummary:"
 PLAIN_PROMPT = "{{ messages[0]['content'] }}"  # a "chat template" that renders the prompt as it is
@@ -42,7 +43,8 @@ def summarize_seq2seq(model: Any, tokenizer: Any, documents: Sequence[str], max_
     for start in range(0, len(documents), batch_size):
         enc = tokenizer(list(documents[start : start + batch_size]), max_length=max_source, truncation=True,
                         padding=True, return_tensors="pt").to(model.device)
-        ids = model.generate(**enc, max_new_tokens=max_new_tokens, num_beams=num_beams, do_sample=False)
+        ids = model.generate(**enc, max_new_tokens=smoke_new_tokens(max_new_tokens), num_beams=num_beams,
+                             do_sample=False)
         out += [text.strip() for text in tokenizer.batch_decode(ids, skip_special_tokens=True)]
     return out
 

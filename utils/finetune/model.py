@@ -10,6 +10,7 @@ import torch
 from torch import nn
 
 from utils.errors import CourseError
+from utils.profiles import smoke_new_tokens
 from utils.tokenizer import CHAT_TEMPLATE
 
 if TYPE_CHECKING:
@@ -280,6 +281,6 @@ def reply(model: Any, tokenizer: Any, prompt: str | list[dict], max_new_tokens: 
         inputs = tokenizer.apply_chat_template(prompt, add_generation_prompt=True, return_tensors="pt",
                                                return_dict=True)
     inputs = {k: v.to(device) for k, v in inputs.items()}
-    output = model.generate(**inputs, max_new_tokens=max_new_tokens, do_sample=False,
+    output = model.generate(**inputs, max_new_tokens=smoke_new_tokens(max_new_tokens), do_sample=False,
                             pad_token_id=tokenizer.pad_token_id)
     return tokenizer.decode(output[0, inputs["input_ids"].shape[1]:], skip_special_tokens=True).strip()
