@@ -83,6 +83,7 @@ def test_a_smoke_run_caps_steps_rows_length_and_batch(monkeypatch) -> None:
     monkeypatch.setenv("COURSE_SMOKE", "1")
     assert smoke_new_tokens(256) == SMOKE_NEW_TOKENS and smoke_new_tokens(4) == 4
     assert smoke_capped({"max_completion_length": 128})["max_completion_length"] == SMOKE_NEW_TOKENS  # GRPO
+    assert smoke_capped({"max_length": 2048, "pad_to_multiple_of": 2048})["pad_to_multiple_of"] == SMOKE_LENGTH
     full = resolve_profile("full")[0]
     assert full.smoke and full.steps(500) == SMOKE_STEPS and full.rows(None) == full.rows(10**6) == SMOKE_ROWS
     assert smoke_capped({"max_steps": -1, "max_length": 4096}) == {"max_steps": SMOKE_STEPS, "max_length": SMOKE_LENGTH}

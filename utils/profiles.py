@@ -46,11 +46,11 @@ class Profile:
 
 SMOKE_STEPS = 2  # the one course-wide knob's caps: what a smoke run (COURSE_SMOKE=1) trains and evaluates at most
 SMOKE_ROWS = 24
-SMOKE_LENGTH = 256  # tokens per training row
+SMOKE_LENGTH = 128  # tokens per training row
 SMOKE_BATCH = 2  # rows per batch (utils.finetune and the runs registry), with no gradient accumulation
 SMOKE_NEW_TOKENS = 16  # tokens generated per answer (random stand-ins never stop early)
-SMOKE_CAPS = {"max_steps": SMOKE_STEPS, "max_length": SMOKE_LENGTH, "gradient_accumulation_steps": 1, "grad_accum": 1,
-              "max_completion_length": SMOKE_NEW_TOKENS}
+SMOKE_CAPS = {"max_steps": SMOKE_STEPS, "max_length": SMOKE_LENGTH, "pad_to_multiple_of": SMOKE_LENGTH,
+              "gradient_accumulation_steps": 1, "grad_accum": 1, "max_completion_length": SMOKE_NEW_TOKENS}
 BATCH_KEYS = ("per_device_train_batch_size", "per_device_eval_batch_size", "batch_size")  # transformers', ours
 
 
