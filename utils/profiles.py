@@ -66,6 +66,7 @@ def smoke_capped(args: dict, batch: bool = True) -> dict:
         capped["max_steps"] = SMOKE_STEPS
     return args | capped
 
+
 def smoke_new_tokens(n: int) -> int:
     """A number of tokens to generate per answer, capped at SMOKE_NEW_TOKENS in a smoke run."""
     return min(n, SMOKE_NEW_TOKENS) if smoke_run() else n
