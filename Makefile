@@ -28,11 +28,11 @@ data: install
 	$(BIN)/python data/make_data.py
 
 bases: install
-	COURSE_PROFILE=tiny $(BIN)/python -m utils.tiny_models
+	COURSE_PROFILE=tiny $(BIN)/python -m utils.course.tiny_models
 
-# Offline stand-ins of the small/full profiles' hub models and data sets, under their real names (utils/hub_standins.py).
+# Offline stand-ins of the small/full profiles' hub models and data sets, under their real names (utils/course/hub_standins.py).
 standins: install
-	COURSE_PROFILE=tiny $(BIN)/python -m utils.hub_standins
+	COURSE_PROFILE=tiny $(BIN)/python -m utils.course.hub_standins
 
 bench: install bases
 	COURSE_PROFILE=tiny $(BIN)/python benchmarks/finetune_speed.py

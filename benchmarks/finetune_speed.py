@@ -35,7 +35,7 @@ VARIANTS = {
 
 def write_rows(rows: int, folder: Path) -> Path:
     """The first `rows` help-desk conversations (course data in every profile) as a JSON-lines file."""
-    from utils.data import load_task
+    from utils.course.data import load_task
 
     path = folder / "helpdesk.jsonl"
     load_task("helpdesk")["train"].select(range(rows)).to_json(str(path))
@@ -44,7 +44,7 @@ def write_rows(rows: int, folder: Path) -> Path:
 
 def write_prompts(rows: int, folder: Path) -> Path:
     """The prompts of the first `rows` preference pairs (course data in every profile): GRPO's data."""
-    from utils.data import load_task
+    from utils.course.data import load_task
 
     path = folder / "prompts.jsonl"
     load_task("preferences")["train"].select(range(rows)).select_columns(["prompt"]).to_json(str(path))
@@ -92,7 +92,7 @@ def main() -> None:
     parser.add_argument("--max-completion-length", type=int, default=32, help="GRPO tokens per completion")
     args = parser.parse_args()
     if args.model is None:
-        from utils.models import model_name
+        from utils.course.models import model_name
 
         args.model = model_name("mistral")
     load = os.getloadavg()

@@ -1,4 +1,4 @@
-"""Train every lesson's full-profile run (utils/runs.py) for a few steps, full size, random weights, in 15 GiB.
+"""Train every lesson's full-profile run (utils/course/runs.py) for a few steps, full size, random weights, in 15 GiB.
 
     python benchmarks/gpu_check.py                          # every run on a CUDA GPU, capped at a T4's 15 GiB
     python benchmarks/gpu_check.py --runs 04-qlora,09-decoder --out gpu_check.md
@@ -32,10 +32,10 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.checkpoint import checkpoint
 
-from utils.hub_facts import MODELS
+from utils.course.hub_facts import MODELS
+from utils.course.runs import PPO_REWARD_MODEL, RUNS, TrainingRun
 from utils.lora import set_module
 from utils.memory import T4_BYTES, estimate, precision
-from utils.runs import PPO_REWARD_MODEL, RUNS, TrainingRun
 
 TINY = dict(hidden_size=64, n_embd=64, d_model=64, intermediate_size=128, d_ff=128, num_hidden_layers=2, n_layer=2,
             num_layers=2, num_decoder_layers=2, num_attention_heads=4, n_head=4, num_heads=4, num_key_value_heads=2,

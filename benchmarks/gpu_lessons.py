@@ -3,7 +3,7 @@
     python benchmarks/gpu_lessons.py lessons/04_qlora_mistral.ipynb lessons/06_rlhf_dpo.ipynb --out table.md
 
 Each lesson's code cells run in one namespace in this process (cwd lessons/, as Jupyter runs them), with
-COURSE_PROFILE=full, COURSE_SMOKE=1 and the Hugging Face libraries pointed at `utils.hub_standins` (built here
+COURSE_PROFILE=full, COURSE_SMOKE=1 and the Hugging Face libraries pointed at `utils.course.hub_standins` (built here
 first). It proves the GPU code path (devices, dtypes, 4-bit layers, memory) of every step; the stand-ins are tiny,
 so times and memory say nothing of the real models (benchmarks/gpu_check.py measures those). Prints a table:
 lesson, status, seconds, peak GPU memory, and the first error.
@@ -60,7 +60,7 @@ def main() -> int:
     parser.add_argument("lessons", nargs="+", type=Path)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    from utils import hub_standins
+    from utils.course import hub_standins
 
     os.environ |= hub_standins.environment(hub_standins.write(hub_standins.default_root()))
     os.environ |= {"COURSE_PROFILE": "full", "COURSE_SMOKE": "1", "MPLBACKEND": "Agg"}

@@ -38,15 +38,16 @@ def build_bases(cache: Path, threads: int) -> float:
     env = os.environ | {"COURSE_CACHE": str(cache), "COURSE_PROFILE": "tiny", "OMP_NUM_THREADS": str(threads),
                         "MKL_NUM_THREADS": str(threads)}
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "utils.tiny_models"], cwd=REPO, env=env, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "utils.course.tiny_models"], cwd=REPO, env=env, check=True,
+                   capture_output=True)
     return time.perf_counter() - start
 
 
 def run_lesson(path: Path, env: dict[str, str]) -> tuple[bool, str, float]:
     """Run one lesson top to bottom in tiny: (passed, the failing line if any, seconds)."""
     start = time.perf_counter()
-    run = subprocess.run([sys.executable, "-m", "utils.notebooks", "run", "--profile", "tiny", str(path)], cwd=REPO,
-                         env=os.environ | env | {"COURSE_PROFILE": "tiny", "OMP_NUM_THREADS": "1"},
+    run = subprocess.run([sys.executable, "-m", "utils.course.notebooks", "run", "--profile", "tiny", str(path)],
+                         cwd=REPO, env=os.environ | env | {"COURSE_PROFILE": "tiny", "OMP_NUM_THREADS": "1"},
                          capture_output=True, text=True)
     lines = [line for line in run.stdout.splitlines() if "FAILED" in line]
     why = lines[-1].split("FAILED under the tiny profile: ", 1)[-1] if lines else run.stderr.strip()[-200:]
@@ -63,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-bases", action="store_true", help="skip (a), the 8-thread build of the bases")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO))
-    from utils.paths import cache_dir
+    from utils.course.paths import cache_dir
 
     lessons = [p for p in LESSONS if not args.lessons or p.name[:2] in args.lessons]
     columns: dict[str, dict[str, str]] = {}

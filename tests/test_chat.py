@@ -21,7 +21,7 @@ from utils.chat import (
     split_answers,
     stop_token_ids,
 )
-from utils.models import load_causal_lm, load_tokenizer
+from utils.course.models import load_causal_lm, load_tokenizer
 
 CHAT = [{"role": "system", "content": "You are the help desk."}, {"role": "user", "content": "How do I sign in?"},
         {"role": "assistant", "content": "Open the sign-in page and enter your email."}]

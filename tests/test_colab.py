@@ -1,5 +1,5 @@
-"""utils.colab: exact pins for the course libraries, Colab's own packages kept when they satisfy them, a restart asked
-for when an imported package changed."""
+"""utils.course.colab: exact pins for the course libraries, Colab's own packages kept when they satisfy them, a restart
+asked for when an imported package changed."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from utils.colab import REPO, install_missing, missing_requirements
+from utils.course.colab import REPO, install_missing, missing_requirements
+from utils.course.paths import REPO_ROOT
 from utils.errors import CourseError
-from utils.paths import REPO_ROOT
 
 PINS = ("torch==2.13.0\ntransformers==5.24.0\ntrl==1.16.0\nnumpy==2.4.6\npandas==3.1.1\nipykernel==7.4.0\n"
         "seqeval==1.2.2\n")
@@ -24,7 +24,7 @@ NEEDS = {"transformers": ["numpy>=1.17", "pyyaml>=5.1"], "trl": ["numpy>=1.26.0"
 
 def fake_colab(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, versions: dict[str, str]) -> str:
     """Pretend these distributions are installed (nothing else) and return a requirements file of PINS."""
-    monkeypatch.setattr("utils.colab.installed_version", versions.get)
+    monkeypatch.setattr("utils.course.colab.installed_version", versions.get)
     monkeypatch.setattr(metadata, "requires", lambda name: NEEDS.get(name, []))
     path = tmp_path / "requirements.txt"
     path.write_text(PINS)
@@ -55,8 +55,8 @@ def test_install_asks_for_a_restart_only_when_an_imported_package_changed(monkey
                                                                          tmp_path: Path) -> None:
     versions = {"colabnumpy": "1.25.2", "fakedist": "1.0"}
     monkeypatch.setitem(sys.modules, "colabnumpy", types.ModuleType("colabnumpy"))  # imported by this session
-    monkeypatch.setattr("utils.colab.missing_requirements", lambda: ["trl==1.16.0"])
-    monkeypatch.setattr("utils.colab.installed_version", lambda name: versions.get(name))
+    monkeypatch.setattr("utils.course.colab.missing_requirements", lambda: ["trl==1.16.0"])
+    monkeypatch.setattr("utils.course.colab.installed_version", lambda name: versions.get(name))
     monkeypatch.setattr(metadata, "packages_distributions",
                         lambda: {"colabnumpy": ["colabnumpy"], "fakemod": ["fakedist"]})
     monkeypatch.setattr("subprocess.run", lambda *a, **k: versions.update(fakedist="2.0"))

@@ -1,4 +1,4 @@
-"""utils.data: the same schema in every profile, and one clear sentence for a bad file."""
+"""utils.course.data: the same schema in every profile, and one clear sentence for a bad file."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import datasets
 import pytest
 from datasets import ClassLabel, Dataset, DatasetDict, Features, List, Value
 
-from utils.data import NER_LABELS, SENTIMENT_LABELS, TASKS, course_labels, label_names, load_hub, load_task
+from utils.course.data import NER_LABELS, SENTIMENT_LABELS, TASKS, course_labels, label_names, load_hub, load_task
+from utils.course.hub_facts import DATASETS
+from utils.course.profiles import PROFILES
 from utils.errors import CourseError
-from utils.hub_facts import DATASETS
-from utils.profiles import PROFILES
 
 TINY = PROFILES["tiny"]
 

@@ -1,13 +1,13 @@
-"""utils.device: bf16 only where the GPU has it natively, fp16 on older GPUs, fp32 on CPU; one place decides."""
+"""utils.course.device: bf16 only where the GPU has it natively, fp16 on older GPUs, fp32 on CPU; one place decides."""
 
 from __future__ import annotations
 
 import pytest
 import torch
 
-from utils.device import bf16_supported, pick_dtype, weights_dtype
+from utils.course.device import bf16_supported, pick_dtype, weights_dtype
+from utils.course.trainer import lesson_args
 from utils.finetune import precision
-from utils.training import lesson_args
 
 GPUS = {"T4": ((7, 5), torch.float16), "V100": ((7, 0), torch.float16), "A100": ((8, 0), torch.bfloat16),
         "L4": ((8, 9), torch.bfloat16)}

@@ -18,13 +18,13 @@ import pytest
 import torch
 import yaml
 
+from utils.course.paths import DATA_DIR, REPO_ROOT
+from utils.course.random_models import bare_tokenizer, save_random_model
 from utils.errors import CourseError
 from utils.finetune import FinetuneConfig, finetune, load_finetuned, main
 from utils.finetune.config import optimizer_steps
 from utils.finetune.data import PackedRowsCollator, detect_schema
 from utils.finetune.model import lora_targets, packing_is_exact
-from utils.paths import DATA_DIR, REPO_ROOT
-from utils.random_models import bare_tokenizer, save_random_model
 
 ARCHITECTURES = ("gpt2", "llama", "qwen2", "mistral", "gpt_neox", "opt")
 ROWS = 24
@@ -303,7 +303,7 @@ def test_bad_inputs_give_one_sentence(models: dict, data: dict, work: Path, caps
     for expected, argv in cases.items():
         status, err = cli(argv, capsys)
         assert status == 2 and err.count("\n") == 1 and expected in err and "Traceback" not in err, (expected, err)
-    monkeypatch.setattr("utils.device.supports_4bit", lambda: (False, "bitsandbytes is not installed."))
+    monkeypatch.setattr("utils.course.device.supports_4bit", lambda: (False, "bitsandbytes is not installed."))
     status, err = cli([*base, "--data", str(data["text"]), "--adapter-type", "qlora", "--output", str(work / "o7")],
                       capsys)
     assert status == 2 and "4-bit" in err and err.count("\n") == 1
@@ -365,7 +365,7 @@ def test_merge_and_compare_in_the_training_dtype(monkeypatch: pytest.MonkeyPatch
 
     from utils.finetune import logit_gap, merge_adapter
 
-    monkeypatch.setattr("utils.device.weights_dtype", lambda device=None: dtype)
+    monkeypatch.setattr("utils.course.device.weights_dtype", lambda device=None: dtype)
     base_dir = save_random_model("llama", work / f"base-{dtype}")
     AutoModelForCausalLM.from_pretrained(base_dir, dtype=torch.bfloat16).save_pretrained(base_dir)
     torch.manual_seed(0)

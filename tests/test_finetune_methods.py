@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 import torch
 
+from utils.course.paths import DATA_DIR, REPO_ROOT
 from utils.errors import CourseError
 from utils.finetune import finetune, load_finetuned, main
 from utils.finetune.config import ADAPTERS, OBJECTIVES
 from utils.finetune.data import detect_schema, pairs_to_unpaired
 from utils.finetune.rewards import load_reward_funcs
-from utils.paths import DATA_DIR, REPO_ROOT
 
 QUICK = dict(max_steps=2, max_length=64, batch_size=2, save_steps=2, quiet=True, lr=1e-3, eval_samples=0)
 GRPO = dict(reward_funcs=str(REPO_ROOT / "configs" / "rewards" / "length_format.py"), num_generations=2,
@@ -30,7 +30,7 @@ pytestmark = [pytest.mark.usefixtures("one_thread_offline"), pytest.mark.slow]  
 @pytest.fixture(scope="module")
 def base() -> str:
     """The course's tiny chat base (a GPT-2 with a ChatML template), cached on disk."""
-    from utils.models import model_name
+    from utils.course.models import model_name
 
     return model_name("chat")
 
@@ -54,7 +54,7 @@ def data_for(objective: str, work: Path) -> Path:
 @pytest.mark.parametrize("adapter_type", ADAPTERS)
 @pytest.mark.parametrize("objective", [o for o in OBJECTIVES if o != "sft"])  # sft x adapters: test_finetune.py
 def test_every_objective_with_every_adapter(objective: str, adapter_type: str, base: str, work: Path):
-    from utils.device import supports_4bit
+    from utils.course.device import supports_4bit
 
     if adapter_type == "qlora" and not supports_4bit()[0]:
         pytest.skip(f"4-bit layers are unavailable here: {supports_4bit()[1]}")

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from utils import grade
-from utils.notebook_cells import exercise_cells, marker, plain_python
+from utils.course.notebook_cells import exercise_cells, marker, plain_python
 
 REPO = Path(__file__).resolve().parents[1]
 TESTS = REPO / "tests" / "fixtures" / "grading"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from utils import grade
-from utils.notebook_cells import code_cells, exercise_cells
+from utils.course.notebook_cells import code_cells, exercise_cells
 from utils.sample_submissions import HOSTILE, samples
 
 pytestmark = pytest.mark.slow  # grades whole notebooks

@@ -1,4 +1,4 @@
-"""utils.hub_standins: every hub model and data set loads offline under its real name, with its real facts.
+"""utils.course.hub_standins: every hub model and data set loads offline under its real name, with its real facts.
 
 The checks run in a subprocess (this file run as a script) with the stand-ins' environment, because the Hugging Face
 libraries read their cache and offline variables when they are imported.
@@ -16,7 +16,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from utils.hub_facts import DATASETS, MODELS
+from utils.course.hub_facts import DATASETS, MODELS
 
 AUTO = {"MaskedLM": "AutoModelForMaskedLM", "ConditionalGeneration": "AutoModelForSeq2SeqLM"}  # else causal
 CHAT = [{"role": "user", "content": "Hi there"}, {"role": "assistant", "content": "Hello"}]
@@ -56,8 +56,8 @@ def probe_dataset(name: str) -> dict:
 
 def probe_tasks() -> dict:
     """What `load_task(task)` returns in the full profile for every task with a hub data set."""
-    from utils.data import TASKS, label_names, load_task
-    from utils.profiles import resolve_profile
+    from utils.course.data import TASKS, label_names, load_task
+    from utils.course.profiles import resolve_profile
 
     profile = resolve_profile()[0]
     out = {}
@@ -78,7 +78,7 @@ def probe() -> dict:
 @pytest.fixture(scope="module")
 def seen() -> dict:
     """Build the stand-ins (once; reused from the course cache) and probe them in a subprocess with their env."""
-    from utils.hub_standins import default_root, environment, write
+    from utils.course.hub_standins import default_root, environment, write
 
     root = write(default_root())
     env = {**os.environ, **environment(root), "COURSE_PROFILE": "full", "COURSE_SMOKE": "1"}
@@ -140,7 +140,7 @@ def test_preference_rows_repeat_the_user_turn(seen: dict) -> None:
 
 
 def test_every_hub_task_loads_in_the_course_schema(seen: dict) -> None:
-    from utils.data import NER_LABELS, SENTIMENT_LABELS, TASKS
+    from utils.course.data import NER_LABELS, SENTIMENT_LABELS, TASKS
 
     tasks = seen["tasks"]
     assert set(tasks) == {task for task, spec in TASKS.items() if spec.hub}

@@ -9,8 +9,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from utils.colab import REPO
-from utils.notebooks import stray_outputs
+from utils.course.colab import REPO
+from utils.course.notebooks import stray_outputs
 
 LESSONS = sorted((Path(__file__).resolve().parent.parent / "lessons").glob("[0-9][0-9]_*.ipynb"))
 
@@ -36,7 +36,7 @@ def test_lesson_shape(path: Path) -> None:
     assert f"colab.research.google.com/github/{REPO}/blob/main/lessons/{path.name}" in intro
     assert "**Objectives.**" in intro and "**Time.**" in intro and "`tiny`" in intro
     assert first_code(nb) == SETUP, "the first code cell is the shared setup cell of lessons/00_setup.ipynb"
-    assert f'REPO = "https://github.com/{REPO}"' in SETUP, "the setup cell clones utils.colab.REPO"
+    assert f'REPO = "https://github.com/{REPO}"' in SETUP, "the setup cell clones utils.course.colab.REPO"
     markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert re.search(r"^## Summary", markdown, re.M), "a lesson ends with a summary"
 
@@ -63,21 +63,21 @@ def test_code_cells_are_introduced_by_text(path: Path) -> None:
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
 def test_only_checked_cells_keep_outputs(path: Path) -> None:
-    assert stray_outputs(read(path)) == [], f"run `python -m utils.notebooks refresh {path.name}`"
+    assert stray_outputs(read(path)) == [], f"run `python -m utils.course.notebooks refresh {path.name}`"
 
 
 def test_badges_command_moves_only_the_badge_and_clone_url(tmp_path: Path) -> None:
     import shutil
 
-    from utils.notebooks import set_repo
+    from utils.course.notebooks import set_repo
 
     root = Path(__file__).resolve().parent.parent
-    for name in ("README.md", "utils/colab.py", *(f"lessons/{p.name}" for p in LESSONS)):
+    for name in ("README.md", "utils/course/colab.py", *(f"lessons/{p.name}" for p in LESSONS)):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(root / name, tmp_path / name)
     changed = set_repo("someone/my-course", tmp_path)
     assert len(changed) == len(LESSONS) + 2
-    assert 'REPO = "someone/my-course"' in (tmp_path / "utils/colab.py").read_text()
+    assert 'REPO = "someone/my-course"' in (tmp_path / "utils/course/colab.py").read_text()
     assert f"github/someone/my-course/blob/main/lessons/{LESSONS[0].name}" in (tmp_path / "README.md").read_text()
     for path in LESSONS:
         old, new = read(path), read(tmp_path / "lessons" / path.name)
@@ -89,7 +89,7 @@ def test_badges_command_moves_only_the_badge_and_clone_url(tmp_path: Path) -> No
 
 def test_run_reports_every_notebook_and_fails_if_one_failed(monkeypatch: pytest.MonkeyPatch,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
-    from utils import notebooks
+    from utils.course import notebooks
 
     def execute(path: Path, profile: str) -> tuple:
         if path == LESSONS[0]:

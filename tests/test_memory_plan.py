@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import torch
 
+from utils.course.hub_facts import MODELS
+from utils.course.profiles import PROFILES
+from utils.course.runs import RUNS, TrainingRun, run
 from utils.errors import CourseError
-from utils.hub_facts import MODELS
 from utils.memory import T4_BYTES, T4_MARGIN, announce, describe, estimate, fits, lora_params, measure_peak
-from utils.profiles import PROFILES
-from utils.runs import RUNS, TrainingRun, run
 
 MISTRAL, QWEN = "mistralai/Mistral-7B-v0.1", "Qwen/Qwen2.5-0.5B-Instruct"
 GB = 1e9

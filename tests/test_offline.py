@@ -17,8 +17,8 @@ CUT = ["unshare", "--user", "--map-root-user", "--net", "sh", "-c", 'ip link set
 SNIPPET = """
 import socket
 from utils import setup
-from utils.data import TASKS, load_task
-from utils.models import load_causal_lm, load_encoder, load_seq2seq, load_tokenizer
+from utils.course.data import TASKS, load_task
+from utils.course.models import load_causal_lm, load_encoder, load_seq2seq, load_tokenizer
 
 P = setup()
 try:
@@ -61,7 +61,7 @@ def test_models_and_data_load_with_the_network_cut() -> None:
 
 def test_lesson_00_runs_with_the_network_cut() -> None:
     """The setup lesson runs top to bottom in a kernel that has no network."""
-    run = subprocess.run([*CUT, sys.executable, "-m", "utils.notebooks", "run", "lessons/00_setup.ipynb"], cwd=REPO,
-                         capture_output=True, text=True, env=env(), timeout=600)
+    run = subprocess.run([*CUT, sys.executable, "-m", "utils.course.notebooks", "run", "lessons/00_setup.ipynb"],
+                         cwd=REPO, capture_output=True, text=True, env=env(), timeout=600)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     assert "ran in" in run.stdout

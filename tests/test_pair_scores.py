@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from utils.chat import IGNORE_INDEX, chat_features
-from utils.models import load_tokenizer
+from utils.course.models import load_tokenizer
 from utils.pair_scores import chat_batch
 
 PROMPTS = [[{"role": "system", "content": "You are the help desk."}, {"role": "user", "content": "How do I sign in?"}],

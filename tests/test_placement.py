@@ -12,13 +12,13 @@ from huggingface_hub.errors import GatedRepoError
 from transformers import AutoModelForCausalLM
 
 from utils.chat import end_of_turn_probability, generate
-from utils.device import pick_device, pick_dtype, supports_4bit, weights_dtype
+from utils.course.device import pick_device, pick_dtype, supports_4bit, weights_dtype
+from utils.course.models import hub_login_hint, load_causal_lm, load_model, load_tokenizer
+from utils.course.random_models import course_chat_tokenizer, save_random_model
+from utils.course.trainer import lesson_args
 from utils.errors import CourseError
-from utils.models import hub_login_hint, load_causal_lm, load_model, load_tokenizer
-from utils.random_models import course_chat_tokenizer, save_random_model
 from utils.reward import reward_scores
 from utils.summarization import summarize_seq2seq
-from utils.training import lesson_args
 
 META = torch.device("meta")
 
@@ -32,7 +32,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_models_go_to_the_picked_device(monkeypatch: pytest.MonkeyPatch, folder) -> None:
-    monkeypatch.setattr("utils.device.pick_device", lambda: META)
+    monkeypatch.setattr("utils.course.device.pick_device", lambda: META)
     monkeypatch.setenv("COURSE_PROFILE", "small")
     model = load_model(AutoModelForCausalLM, str(folder))
     assert model.device == META and model.dtype == torch.float32  # not the stored bf16: fp32 off a bf16 GPU
@@ -66,7 +66,7 @@ def test_4bit_on_apple_mps_says_what_to_do(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_bf16_gpu_loads_bf16(monkeypatch: pytest.MonkeyPatch, folder) -> None:
-    monkeypatch.setattr("utils.device.weights_dtype", lambda device=None: torch.bfloat16)
+    monkeypatch.setattr("utils.course.device.weights_dtype", lambda device=None: torch.bfloat16)
     monkeypatch.setenv("COURSE_PROFILE", "tiny")
     assert load_model(AutoModelForCausalLM, str(folder)).dtype == torch.bfloat16
 

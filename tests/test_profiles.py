@@ -7,9 +7,9 @@ import os
 import pytest
 
 from utils import setup
-from utils.colab import missing_requirements
+from utils.course.colab import missing_requirements
+from utils.course.profiles import PROFILES, resolve_profile
 from utils.errors import CourseError
-from utils.profiles import PROFILES, resolve_profile
 
 
 def test_every_profile_has_every_role() -> None:
@@ -25,9 +25,9 @@ def test_profile_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_default_is_tiny_without_gpu(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("COURSE_PROFILE", raising=False)
-    monkeypatch.setattr("utils.profiles.cuda_available", lambda: False)
+    monkeypatch.setattr("utils.course.profiles.cuda_available", lambda: False)
     assert resolve_profile()[0].name == "tiny"
-    monkeypatch.setattr("utils.profiles.cuda_available", lambda: True)
+    monkeypatch.setattr("utils.course.profiles.cuda_available", lambda: True)
     assert resolve_profile()[0].name == "full"
 
 
@@ -64,7 +64,7 @@ def test_colab_never_installs_torch(tmp_path) -> None:
 def test_a_smoke_run_caps_steps_rows_length_and_batch(monkeypatch) -> None:
     """COURSE_SMOKE=1: steps, rows, row lengths, batches and generated tokens capped by the one knob; without it
     nothing changes."""
-    from utils.profiles import (
+    from utils.course.profiles import (
         SMOKE_BATCH,
         SMOKE_LENGTH,
         SMOKE_NEW_TOKENS,
@@ -73,8 +73,8 @@ def test_a_smoke_run_caps_steps_rows_length_and_batch(monkeypatch) -> None:
         smoke_capped,
         smoke_new_tokens,
     )
-    from utils.runs import RUNS, run
-    from utils.training import lesson_args
+    from utils.course.runs import RUNS, run
+    from utils.course.trainer import lesson_args
 
     monkeypatch.delenv("COURSE_SMOKE", raising=False)
     assert smoke_capped({"max_steps": 500, "max_length": 4096}) == {"max_steps": 500, "max_length": 4096}
@@ -101,7 +101,7 @@ def test_course_seed_reaches_setup_and_trainers(monkeypatch: pytest.MonkeyPatch,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     import torch
 
-    from utils.training import lesson_args
+    from utils.course.trainer import lesson_args
 
     monkeypatch.setenv("COURSE_PROFILE", "tiny")
     monkeypatch.setenv("COURSE_SEED", "2")

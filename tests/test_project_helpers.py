@@ -10,14 +10,20 @@ import pytest
 from rouge_score import rouge_scorer
 from sklearn.metrics import recall_score
 
-from utils.answer_metrics import exact_match, mean_token_f1, token_f1
-from utils.chunking import chunk_count, chunk_tokens, map_reduce
+from utils.course.paths import fresh_output_dir
 from utils.errors import CourseError
-from utils.faithfulness import faithfulness_rate, faithfulness_violations, names_in, numbers_in, support_rate
-from utils.paths import fresh_output_dir
-from utils.qa_data import chat_example, documents_to_qa, folder_to_qa, markdown_sections, read_qa_csv
-from utils.retrieval import TfidfRetriever
-from utils.triage import (
+from utils.projects.legal.chunking import chunk_count, chunk_tokens, map_reduce
+from utils.projects.legal.faithfulness import (
+    faithfulness_rate,
+    faithfulness_violations,
+    names_in,
+    numbers_in,
+    support_rate,
+)
+from utils.projects.qa.answer_metrics import exact_match, mean_token_f1, token_f1
+from utils.projects.qa.data import chat_example, documents_to_qa, folder_to_qa, markdown_sections, read_qa_csv
+from utils.projects.qa.retrieval import TfidfRetriever
+from utils.projects.triage import (
     DISCLAIMER,
     OUT_OF_SCOPE_ANSWER,
     escalates,

@@ -10,9 +10,9 @@ import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer, T5Config, T5ForConditionalGeneration
 
 from utils.chat import stop_token_ids
-from utils.chat_widget import ChatBox, ChatSession, chat_turn, fit_history, open_chat
+from utils.course.random_models import course_chat_tokenizer, save_random_model
 from utils.pair_scores import answer_logprobs, preference_margins
-from utils.random_models import course_chat_tokenizer, save_random_model
+from utils.projects.qa.chat_widget import ChatBox, ChatSession, chat_turn, fit_history, open_chat
 from utils.summarization import complete, fit_document, seq2seq_features, summarize_seq2seq, summary_prompt
 
 SYSTEM = "You are a test assistant."

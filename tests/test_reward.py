@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 from transformers import AutoModelForSequenceClassification
 
-from utils.models import load_tokenizer, model_name
+from utils.course.models import load_tokenizer, model_name
 from utils.reward import bradley_terry_loss, pairwise_accuracy, reward_scores, win_rate
 
 

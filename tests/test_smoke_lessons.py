@@ -1,5 +1,5 @@
 """Every lesson runs top to bottom in `small` and in `full` against the offline stand-ins of the hub models and data
-sets (`utils.hub_standins`), as a smoke run: COURSE_SMOKE=1 caps steps and rows, and claims about what training
+sets (`utils.course.hub_standins`), as a smoke run: COURSE_SMOKE=1 caps steps and rows, and claims about what training
 achieves are printed, not checked (random stand-ins learn nothing in two steps). Any other error (API, dtype, shape,
 schema, device, a missing file) fails the test. `full` runs on the CPU here; benchmarks/gpu_check.py covers the
 GPU."""
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from utils import hub_standins
+from utils.course import hub_standins
 
 pytestmark = pytest.mark.slow  # every lesson, twice
 
@@ -32,6 +32,6 @@ def standin_env() -> dict[str, str]:
 def test_lesson_runs_on_standins(path: Path, profile: str, standin_env: dict[str, str]) -> None:
     """The lesson runs top to bottom in `profile` against the stand-ins, offline, with steps and rows capped."""
     env = os.environ | standin_env | {"COURSE_PROFILE": profile, "COURSE_SMOKE": "1", "OMP_NUM_THREADS": "1"}
-    run = subprocess.run([sys.executable, "-m", "utils.notebooks", "run", "--profile", profile, str(path)], cwd=REPO,
-                         env=env, capture_output=True, text=True, timeout=900)
+    run = subprocess.run([sys.executable, "-m", "utils.course.notebooks", "run", "--profile", profile, str(path)],
+                         cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, (run.stdout + run.stderr)[-4000:]

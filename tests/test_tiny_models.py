@@ -9,9 +9,9 @@ import torch
 from transformers import AutoModelForMaskedLM
 
 from utils import pretrain
-from utils.models import count_parameters, load_causal_lm, load_encoder, load_seq2seq, load_tokenizer, model_name
-from utils.profiles import PROFILES
-from utils.tiny_models import SPECS, build_pinned, corpus_texts, ensure_base
+from utils.course.models import count_parameters, load_causal_lm, load_encoder, load_seq2seq, load_tokenizer, model_name
+from utils.course.profiles import PROFILES
+from utils.course.tiny_models import SPECS, build_pinned, corpus_texts, ensure_base
 from utils.tokenizer import SPECIAL_TOKENS, train_bpe
 
 TINY = PROFILES["tiny"]

@@ -1,4 +1,4 @@
-"""utils.training: the Trainer defaults lessons share."""
+"""utils.course.trainer: the Trainer defaults lessons share."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 import torch
 from transformers import PrinterCallback, Trainer, TrainingArguments
 
-from utils.device import pick_dtype
-from utils.training import lesson_args, quiet
+from utils.course.device import pick_dtype
+from utils.course.trainer import lesson_args, quiet
 
 
 def test_lesson_args_are_quiet_and_overridable(monkeypatch: pytest.MonkeyPatch) -> None:

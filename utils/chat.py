@@ -10,8 +10,8 @@ from typing import Any
 
 import torch
 
+from utils.course.profiles import smoke_new_tokens
 from utils.finetune.model import CHAT_TOKENS, fix_pad_token, resize_for
-from utils.profiles import smoke_new_tokens
 from utils.tokenizer import CHAT_TEMPLATE
 
 IGNORE_INDEX = -100  # the label value PyTorch's cross-entropy (and so every HF model's loss) skips

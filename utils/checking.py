@@ -97,7 +97,7 @@ def expect_close(value: Any, expected: Any, what: str = "the answer", rtol: floa
 def achieved(condition: bool, claim: str) -> None:
     """Assert a claim about what training achieved (loss fell, accuracy beat a baseline); a smoke run on random
     hub stand-ins (COURSE_SMOKE=1) trains too little for such claims, so there it prints the claim unchecked."""
-    from utils.profiles import smoke_run
+    from utils.course.profiles import smoke_run
 
     if smoke_run():
         print(f"(smoke run: not checked: {claim})")

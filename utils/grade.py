@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from utils.course.notebook_cells import ExerciseCell, NotebookError, code_cells, exercise_cells, plain_python
 from utils.errors import CourseError
 from utils.grade_worker import REPO, id_key, load_checks
-from utils.notebook_cells import ExerciseCell, NotebookError, code_cells, exercise_cells, plain_python
 
 WORKER = Path(__file__).with_name("grade_worker.py")
 SANDBOXES = (

@@ -12,8 +12,8 @@ from torch import nn
 from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_leaves
 
-from utils.hub_facts import MODELS
-from utils.runs import PPO_REWARD_MODEL, TrainingRun, run
+from utils.course.hub_facts import MODELS
+from utils.course.runs import PPO_REWARD_MODEL, TrainingRun, run
 
 NF4_DQ_BITS = 4 + 8 / 64 + 32 / (64 * 256)  # NF4 codes + 8-bit block scales + one fp32 per 256 scales
 

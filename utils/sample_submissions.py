@@ -16,9 +16,9 @@ import json
 import sys
 from pathlib import Path
 
+from utils.course.notebook_cells import exercise_cells
 from utils.errors import CourseError
 from utils.grade import make_plan
-from utils.notebook_cells import exercise_cells
 
 REPO = Path(__file__).resolve().parents[1]
 HOSTILE = [  # the first three exercise cells of the hostile submission, and the problem the grader then names

@@ -8,7 +8,7 @@ from typing import Any
 import torch
 
 from utils.chat import generate_answers
-from utils.profiles import smoke_new_tokens
+from utils.course.profiles import smoke_new_tokens
 
 PROMPT = "Summarize:\n{document}\nSummary:"
 PLAIN_PROMPT = "{{ messages[0]['content'] }}"  # a "chat template" that renders the prompt as it is

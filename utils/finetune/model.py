@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 import torch
 from torch import nn
 
+from utils.course.profiles import smoke_new_tokens
 from utils.errors import CourseError
-from utils.profiles import smoke_new_tokens
 from utils.tokenizer import CHAT_TEMPLATE
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def check_model_source(name: str) -> None:
     path = Path(name).expanduser()
     if path.exists() and not (path / "config.json").is_file():
         raise CourseError(f"The folder {path} holds no config.json, so it is not a saved model.")
-    from utils.models import from_hub
+    from utils.course.models import from_hub
 
     try:
         from_hub(AutoConfig, name)
@@ -148,7 +148,7 @@ def resize_for(model: nn.Module, tokenizer) -> bool:
 
 def precision() -> tuple[torch.dtype, dict[str, bool]]:
     """Weights dtype and Trainer precision flags: bf16 on GPUs that have it, fp16 mixed on older GPUs, fp32 on CPU."""
-    from utils.device import pick_dtype, weights_dtype
+    from utils.course.device import pick_dtype, weights_dtype
 
     compute = pick_dtype()
     return weights_dtype(), {"bf16": compute == torch.bfloat16, "fp16": compute == torch.float16}
@@ -159,7 +159,7 @@ def load_model(cfg: FinetuneConfig, tokenizer: Any, notes: list[str], dtype: tor
     from accelerate import PartialState
     from transformers import AutoModelForCausalLM, BitsAndBytesConfig
 
-    from utils.device import pick_dtype
+    from utils.course.device import pick_dtype
 
     kwargs: dict[str, Any] = {"dtype": dtype, "attn_implementation": cfg.attn_implementation}
     if cfg.adapter_type == "qlora":
@@ -232,12 +232,12 @@ def merge_adapter(out: Path, notes: list[str], target: Path | None = None) -> Pa
 def load_finetuned(path: str | Path, merged: bool = False, dtype: torch.dtype | None = None,
                    device: str | torch.device | None = None):
     """Load a fine-tune's output folder: (model, tokenizer) in eval mode on `device` in `dtype` (default: where and as
-    utils.models puts models: the GPU outside tiny, bf16 where the GPU has it, else fp32); an adapter is put on a copy
-    of its base (resized to the tokenizer if tokens were added); `merged=True` loads path/merged instead."""
+    utils.course.models puts models: the GPU outside tiny, bf16 where the GPU has it, else fp32); an adapter is put on
+    a copy of its base (resized to the tokenizer if tokens were added); `merged=True` loads path/merged instead."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from utils.device import pick_device, weights_dtype
-    from utils.models import from_hub
+    from utils.course.device import pick_device, weights_dtype
+    from utils.course.models import from_hub
 
     path = Path(path) / "merged" if merged else Path(path)
     if not ((path / "adapter_config.json").is_file() or (path / "config.json").is_file()):
@@ -262,8 +262,8 @@ def load_finetuned(path: str | Path, merged: bool = False, dtype: torch.dtype | 
 @torch.no_grad()
 def logit_gap(first: Any, second: Any, inputs: dict[str, torch.Tensor]) -> tuple[float, float]:
     """The largest logit difference of two models on `inputs` (moved to each model's device), and the largest their
-    dtypes allow (utils.device.rounding_tolerance of the largest logit: a 16-bit merge rounds each weight)."""
-    from utils.device import rounding_tolerance
+    dtypes allow (utils.course.device.rounding_tolerance of the largest logit: a 16-bit merge rounds each weight)."""
+    from utils.course.device import rounding_tolerance
 
     logits = [m(**{k: v.to(m.device) for k, v in inputs.items()}).logits.float().cpu() for m in (first, second)]
     gap = (logits[0] - logits[1]).abs().max().item()

@@ -75,7 +75,7 @@ def resolve_config(config: FinetuneConfig | dict | None, overrides: dict[str, An
         config = FinetuneConfig.from_dict(config)
     elif not isinstance(config, FinetuneConfig):
         raise CourseError(f"finetune() takes a FinetuneConfig or a dict, not {type(config).__name__}.")
-    from utils.profiles import smoke_capped
+    from utils.course.profiles import smoke_capped
 
     settings = smoke_capped({**config.to_dict(), **overrides})
     if settings != config.to_dict():
@@ -213,7 +213,7 @@ def run_training(cfg: FinetuneConfig, trainer: Any) -> dict[str, Any]:
 def check_environment(cfg: FinetuneConfig) -> None:
     """Refuse what this machine cannot run (4-bit layers, 8-bit or paged optimizers, wandb), and a reward file that
     does not load, before anything is written."""
-    from utils.device import supports_4bit
+    from utils.course.device import supports_4bit
 
     if cfg.adapter and not (Path(cfg.adapter) / "adapter_config.json").is_file():
         raise CourseError(f"--adapter {cfg.adapter} is not a LoRA adapter folder (it has no adapter_config.json).")
@@ -252,7 +252,7 @@ def finetune(config: FinetuneConfig | dict | None = None, **overrides: Any) -> F
     Every check runs before anything is written: a bad input raises CourseError and leaves `output` untouched."""
     from accelerate import PartialState
 
-    from utils.device import pick_device
+    from utils.course.device import pick_device
 
     started = time.perf_counter()
     on_cpu = pick_device().type == "cpu"

@@ -1,9 +1,9 @@
 """Lesson notebooks: run them headless, refresh the outputs CI compares, and find outputs that should not be there.
 
-    python -m utils.notebooks run lessons/*.ipynb                   # run headless (no output comparison), one line each
-    python -m utils.notebooks refresh lessons/01_pretraining.ipynb  # run, keep only `# NBVAL_CHECK_OUTPUT` outputs
-    python -m utils.notebooks check lessons/*.ipynb                 # list cells that carry outputs they should not
-    python -m utils.notebooks badges --repo OWNER/NAME              # point badges and the setup cell's clone there
+    python -m utils.course.notebooks run lessons/*.ipynb                   # run headless, one line each
+    python -m utils.course.notebooks refresh lessons/01_pretraining.ipynb  # run, keep only checked outputs
+    python -m utils.course.notebooks check lessons/*.ipynb                 # list cells with outputs they should not
+    python -m utils.course.notebooks badges --repo OWNER/NAME              # point badges and clone URLs there
 
 Stored checked outputs come from `tiny`: nbval compares them in tiny only; other profiles use `run`.
 """
@@ -66,14 +66,15 @@ def execute(path: Path, profile: str = "tiny", timeout: int = 600) -> tuple[nbfo
 
 
 def set_repo(repo: str, root: Path) -> list[Path]:
-    """Point the Colab badges and setup-cell clone URLs of README.md and lessons/*.ipynb, and utils.colab.REPO, at
-    GitHub repository `repo` (OWNER/NAME); return the files changed. Text edits only: nothing else moves."""
-    from utils import colab
+    """Point the Colab badges and setup-cell clone URLs of README.md and lessons/*.ipynb, and utils.course.colab.REPO,
+    at GitHub repository `repo` (OWNER/NAME); return the files changed. Text edits only: nothing else moves."""
+    from utils.course import colab
 
     if not re.fullmatch(r"[\w.-]+/[\w.-]+", repo):
         raise SystemExit(f"--repo must look like OWNER/NAME, not {repo!r}.")
     changed = []
-    for path in [root / "README.md", *sorted((root / "lessons").glob("*.ipynb")), root / "utils" / "colab.py"]:
+    colab_module = root / "utils" / "course" / "colab.py"
+    for path in [root / "README.md", *sorted((root / "lessons").glob("*.ipynb")), colab_module]:
         text = path.read_text(encoding="utf-8")
         new = text.replace(f"github.com/{colab.REPO}", f"github.com/{repo}")  # the setup cell's clone URL
         new = new.replace(f"/github/{colab.REPO}/", f"/github/{repo}/")  # colab.research.google.com badges
@@ -86,14 +87,14 @@ def set_repo(repo: str, root: Path) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: run, refresh or check lesson notebooks, or point them at another GitHub repository."""
-    parser = argparse.ArgumentParser(prog="python -m utils.notebooks", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m utils.course.notebooks", description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=["run", "refresh", "check", "badges"])
     parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--profile", default=os.environ.get("COURSE_PROFILE", "tiny"))
     parser.add_argument("--repo", help="badges: the GitHub repository OWNER/NAME the course is published under")
     args = parser.parse_intermixed_args(argv)
     if args.command == "badges":
-        from utils.paths import REPO_ROOT
+        from utils.course.paths import REPO_ROOT
 
         if not args.repo:
             parser.error("badges needs --repo OWNER/NAME")
@@ -111,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             stray = stray_outputs(nbformat.read(path, as_version=4))
             if stray:
                 failed += 1
-                print(f"{path}: cells {stray} carry outputs; run `python -m utils.notebooks refresh {path}`.")
+                print(f"{path}: cells {stray} carry outputs; run `python -m utils.course.notebooks refresh {path}`.")
             continue
         try:
             nb, seconds = execute(path, args.profile)

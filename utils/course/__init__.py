@@ -6,9 +6,9 @@ import os
 import platform
 from dataclasses import replace
 
+from utils.course.paths import cache_dir
+from utils.course.profiles import Profile, apply_offline_flags, cuda_available, resolve_profile
 from utils.errors import CourseError, show_course_errors_briefly
-from utils.paths import cache_dir
-from utils.profiles import Profile, apply_offline_flags, cuda_available, resolve_profile
 
 
 def quiet_libraries() -> None:
@@ -27,7 +27,7 @@ def banner(profile: Profile, why: str) -> str:
     import torch
     import transformers
 
-    from utils.device import pick_device, pick_dtype
+    from utils.course.device import pick_device, pick_dtype
 
     device = pick_device()
     tiny = profile.name == "tiny"
@@ -51,7 +51,7 @@ def setup(seed: int | None = None, profile: str | None = None, quiet: bool = Fal
                           "(or small) here, or open the lesson in Colab with a GPU runtime.")
     apply_offline_flags(chosen)
     quiet_libraries()
-    from utils.device import seed_everything, set_cpu_threads
+    from utils.course.device import seed_everything, set_cpu_threads
 
     os.environ["COURSE_PROFILE"], os.environ["COURSE_SEED"] = chosen.name, str(chosen.seed)
     set_cpu_threads(chosen.cpu_threads)

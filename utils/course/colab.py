@@ -11,9 +11,9 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from utils.paths import REPO_ROOT
+from utils.course.paths import REPO_ROOT
 
-REPO = "llm-course/llm-course"  # the course on GitHub; `python -m utils.notebooks badges --repo OWNER/NAME` changes it
+REPO = "llm-course/llm-course"  # the course on GitHub; `python -m utils.course.notebooks badges --repo O/N` changes it
 NEVER_INSTALL = {"torch", "pytest", "pytest-xdist", "pytest-timeout", "nbval", "ruff", "jupyterlab"}
 # Colab's own packages: any installed version is kept if it satisfies what the pinned libraries require.
 COLAB_PROVIDED = {"numpy", "pandas", "matplotlib", "scikit-learn", "ipywidgets", "pyyaml", "psutil", "nbformat",

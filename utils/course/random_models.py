@@ -28,7 +28,7 @@ def course_chat_tokenizer():
     """The course BPE tokenizer (pad, ChatML tokens and chat template included), as causal LMs use it."""
     from tokenizers import Tokenizer
 
-    from utils.tiny_models import course_tokenizer
+    from utils.course.tiny_models import course_tokenizer
     from utils.tokenizer import wrap
 
     return wrap(Tokenizer.from_file(str(course_tokenizer() / "tokenizer.json")), "decoder")

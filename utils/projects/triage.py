@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from utils.data import TRIAGE_LEVELS
+from utils.course.data import TRIAGE_LEVELS
 from utils.errors import check_pairs
 
 DISCLAIMER = "This is not a diagnosis; a clinician must assess you."

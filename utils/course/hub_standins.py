@@ -1,7 +1,7 @@
 """Offline stand-ins of the hub models and data sets of the small and full profiles, under their real names.
 
-`python -m utils.hub_standins` builds them from `utils.hub_facts` (once; later runs reuse the build) and prints the
-environment that points the Hugging Face libraries at them: with it, the course's unchanged
+`python -m utils.course.hub_standins` builds them from `utils.course.hub_facts` (once; later runs reuse the build) and
+prints the environment that points the Hugging Face libraries at them: with it, the course's unchanged
 `from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")` and `load_dataset("stanfordnlp/imdb")` work offline. Models keep
 their real architecture, vocabulary size, special token ids and stored dtype, with a few layers of random weights;
 tokenizers are trained on the course corpus and padded with filler entries to the real vocabulary; data sets keep
@@ -23,8 +23,8 @@ from typing import Any
 
 from filelock import FileLock
 
-from utils.hub_facts import CHUNK_TAG_COUNT, DATASETS, MODELS, NER_TAGS, POS_TAG_COUNT, ModelFacts
-from utils.paths import DATA_DIR, REPO_ROOT, cache_dir
+from utils.course.hub_facts import CHUNK_TAG_COUNT, DATASETS, MODELS, NER_TAGS, POS_TAG_COUNT, ModelFacts
+from utils.course.paths import DATA_DIR, cache_dir
 
 BUILD_VERSION = 1  # bump to rebuild every stand-in after a change in how they are built
 STAMP_FILE = "standins.json"
@@ -47,7 +47,7 @@ HELPDESK_INTENTS = [("ACCOUNT", "manage_account"), ("PAYMENT", "check_payment"),
 def stamp() -> str:
     """A hash of everything the stand-ins are built from: this recipe's version, the facts and the course data."""
     digest = hashlib.sha256(str(BUILD_VERSION).encode())
-    sources = [REPO_ROOT / "utils" / "hub_facts.py", *sorted(DATA_DIR.glob("*/*.jsonl"))]
+    sources = [Path(__file__).with_name("hub_facts.py"), *sorted(DATA_DIR.glob("*/*.jsonl"))]
     for path in sources:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -60,7 +60,7 @@ def commit_sha(name: str, key: str) -> str:
 
 def corpus() -> list[str]:
     """Texts the stand-in tokenizers are trained on: the course's pretraining corpus."""
-    from utils.data import read_rows
+    from utils.course.data import read_rows
 
     return [row["text"] for row in read_rows(DATA_DIR / "pretrain" / "train.jsonl")]
 
@@ -211,7 +211,7 @@ def feature(spec: Any):
 
 def source_rows(task: str, split: str) -> list[dict]:
     """The course's own rows of data/<task>: the train file for a train split, the test file for any other."""
-    from utils.data import read_rows
+    from utils.course.data import read_rows
 
     return read_rows(DATA_DIR / task / ("train.jsonl" if split == "train" else "test.jsonl"))
 

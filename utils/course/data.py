@@ -9,10 +9,10 @@ from pathlib import Path
 
 from datasets import ClassLabel, Dataset, DatasetDict, Features, List
 
+from utils.course.hub_facts import DATASETS
+from utils.course.paths import DATA_DIR
+from utils.course.profiles import Profile, resolve_profile
 from utils.errors import CourseError
-from utils.hub_facts import DATASETS
-from utils.paths import DATA_DIR
-from utils.profiles import Profile, resolve_profile
 
 NER_LABELS = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"]
 SENTIMENT_LABELS = ["negative", "positive"]

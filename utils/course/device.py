@@ -13,7 +13,7 @@ import torch
 def pick_device() -> torch.device:
     """Where the course computes: the CPU in `tiny` whatever accelerator is present (CI's numbers on every machine),
     else the best device here: CUDA, then Apple MPS, then CPU."""
-    from utils.profiles import resolve_profile
+    from utils.course.profiles import resolve_profile
 
     if resolve_profile()[0].name == "tiny":
         return torch.device("cpu")

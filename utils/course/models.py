@@ -1,5 +1,6 @@
 """Model and tokenizer factories by role: hub names in small/full, cached tiny bases in tiny; one code path. Models go
-to the GPU outside tiny, in the dtype utils.device picks; a gated hub model raises one sentence saying what to do."""
+to the GPU outside tiny, in the dtype utils.course.device picks; a gated hub model raises one sentence saying what to
+do."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from transformers import (
     PreTrainedModel,
 )
 
+from utils.course.profiles import Profile, resolve_profile
 from utils.errors import CourseError
-from utils.profiles import Profile, resolve_profile
 
 
 def model_name(role: str, profile: Profile | None = None) -> str:
@@ -25,7 +26,7 @@ def model_name(role: str, profile: Profile | None = None) -> str:
         raise CourseError(f"There is no model role {role!r}; the roles are: {', '.join(profile.models)}.")
     name = profile.models[role]
     if profile.name == "tiny":
-        from utils.tiny_models import ensure_base
+        from utils.course.tiny_models import ensure_base
 
         return str(ensure_base(name))
     return name
@@ -62,10 +63,10 @@ def from_hub(auto: Any, name: str, **kwargs: Any) -> Any:
 
 
 def load_model(auto: Any, name: str, **kwargs: Any) -> PreTrainedModel:
-    """`auto.from_pretrained(name)` on utils.device.pick_device (the CPU in tiny) in utils.device.weights_dtype (fp32
-    on CPU) unless kwargs say otherwise; a model placed by `device_map` or `quantization_config` (4-bit on the GPU)
-    stays where it was put."""
-    from utils.device import pick_device, weights_dtype
+    """`auto.from_pretrained(name)` on utils.course.device.pick_device (the CPU in tiny) in
+    utils.course.device.weights_dtype (fp32 on CPU) unless kwargs say otherwise; a model placed by `device_map` or
+    `quantization_config` (4-bit on the GPU) stays where it was put."""
+    from utils.course.device import pick_device, weights_dtype
 
     device = pick_device()
     kwargs.setdefault("dtype", weights_dtype(device))

@@ -73,7 +73,8 @@ def smoke_new_tokens(n: int) -> int:
 
 
 # Roles: gpt = GPT-style decoder base; mistral = Mistral-family decoder; chat = a chat/instruct decoder;
-# encoder = BERT-style encoder; seq2seq = encoder-decoder. In `tiny`, names are cached local builds (utils.tiny_models).
+# encoder = BERT-style encoder; seq2seq = encoder-decoder. In `tiny`, names are cached local builds
+# (utils.course.tiny_models).
 PROFILES: dict[str, Profile] = {
     "tiny": Profile(
         name="tiny",

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from utils.data import HELPDESK_SYSTEM
+from utils.course.data import HELPDESK_SYSTEM
 from utils.errors import CourseError
 
 HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")

@@ -1,7 +1,7 @@
 """Facts about the hub models and data sets the `small` and `full` profiles use: real configs, tokenizers, splits.
 
 Numbers, names and token ids come from the public model and data set cards and config files; no text or code of
-them is copied. `utils.hub_standins` builds offline stand-ins from these facts (sizes shrunk), `utils.memory`
+them is copied. `utils.course.hub_standins` builds offline stand-ins from these facts (sizes shrunk), `utils.memory`
 estimates a T4's peak from the real sizes, and `benchmarks/gpu_check.py` builds full-size random-weight models.
 """
 

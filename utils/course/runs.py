@@ -14,7 +14,7 @@ class TrainingRun:
     """One training run of a lesson in `full`: model, method, objective and the sizes that set its GPU memory."""
 
     key: str  # "<lesson>-<what>", e.g. "06-reward", "04-qlora", "09-decoder"
-    model: str  # the hub name used in full (a key of utils.hub_facts.MODELS)
+    model: str  # the hub name used in full (a key of utils.course.hub_facts.MODELS)
     method: str  # "full" | "lora" | "qlora"
     objective: str  # "causal" | "classification" | "token" | "seq2seq" | "reward" | "dpo" | "ppo" | "grpo"
     batch: int  # per-device batch size (reward, dpo: pairs, i.e. 2 x batch sequences)
@@ -84,7 +84,7 @@ def run(key: str) -> TrainingRun:
     """The registered full-profile run `key` (in a smoke run, with its batch and accumulation capped; the lengths a
     lesson derives its other sizes from stay, and the trainers cap each row); CourseError naming the known keys
     otherwise."""
-    from utils.profiles import SMOKE_BATCH, smoke_run
+    from utils.course.profiles import SMOKE_BATCH, smoke_run
 
     if key not in RUNS:
         raise CourseError(f"No training run {key!r}; the known runs are: {', '.join(RUNS)}.")

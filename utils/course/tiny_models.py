@@ -1,6 +1,6 @@
 """Tiny offline bases (GPT-2, Mistral, ModernBERT, T5 families): built from configs, pretrained briefly, cached on disk.
 
-Run `python -m utils.tiny_models` to build them all (once; later runs reuse the cache) and print a table.
+Run `python -m utils.course.tiny_models` to build them all (once; later runs reuse the cache) and print a table.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from transformers import (
 )
 
 from utils import pretrain
+from utils.course.paths import DATA_DIR, REPO_ROOT, cache_dir
 from utils.errors import CourseError
-from utils.paths import DATA_DIR, REPO_ROOT, cache_dir
 from utils.tokenizer import VOCAB_SIZE, train_bpe, wrap
 
 BUILD_VERSION = 2  # bump to invalidate every cached base after a change in how they are built (2: pinned build)
@@ -132,7 +132,7 @@ def build_env() -> dict[str, str]:
 
 def build_pinned(name: str, out: Path, steps: int | None = None) -> None:
     """Build tiny base `name` into `out` in a fresh process with the pinned environment of `build_env`."""
-    cmd = [sys.executable, "-m", "utils.tiny_models", "--build", name, "--out", str(out)]
+    cmd = [sys.executable, "-m", "utils.course.tiny_models", "--build", name, "--out", str(out)]
     cmd += ["--steps", str(steps)] if steps else []
     run = subprocess.run(cmd, env=build_env(), cwd=REPO_ROOT, capture_output=True, text=True)
     if run.returncode != 0:
@@ -191,7 +191,7 @@ def ensure_base(name: str) -> Path:
 def main(argv: list[str] | None = None) -> None:
     """Build every tiny base that is not cached yet and print a table of them (`--build NAME --out DIR`: build one
     base in this process, as build_pinned does in its pinned environment)."""
-    parser = argparse.ArgumentParser(prog="python -m utils.tiny_models", description=main.__doc__)
+    parser = argparse.ArgumentParser(prog="python -m utils.course.tiny_models", description=main.__doc__)
     parser.add_argument("--build", choices=SPECS, help="build this one base into --out, in this process")
     parser.add_argument("--out", type=Path, help="folder to build into (with --build)")
     parser.add_argument("--steps", type=int, help="pretraining steps (with --build; default: the spec's)")

@@ -1,0 +1,1 @@
+"""Lesson 09's legal summarization: chunking long documents and checking a summary's facts."""
