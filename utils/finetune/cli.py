@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def quiet_libraries() -> None:
+def quiet_cli_logs() -> None:
     """Keep the CLI's output to the progress bar, the loss logs and our own lines."""
     import datasets
     import transformers
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         cfg = FinetuneConfig.from_dict({**values, **args}, source=source)
         debug = cfg.debug
         if not debug:
-            quiet_libraries()
+            quiet_cli_logs()
         result = finetune(cfg)
     except CourseError as err:
         if debug:
@@ -155,7 +155,7 @@ def tools_main(argv: list[str]) -> int:
     save.add_argument("output", help="A fine-tune's --output folder.")
     save.add_argument("dest", help="A new folder for the model.")
     args = parser.parse_args(argv)
-    quiet_libraries()
+    quiet_cli_logs()
     import transformers
 
     transformers.logging.disable_progress_bar()  # loading and saving bars would crowd the conversation

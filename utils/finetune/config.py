@@ -15,7 +15,7 @@ from utils.errors import CourseError
 OBJECTIVES = ("sft", "dpo", "orpo", "kto", "simpo", "grpo")
 ADAPTERS = ("full", "lora", "qlora", "dora")
 REPORTERS = ("none", "tensorboard", "wandb")
-ATTENTION = ("sdpa", "eager", "flash_attention_2", "flash_attention_3", "flex_attention")
+ATTN_IMPLEMENTATIONS = ("sdpa", "eager", "flash_attention_2", "flash_attention_3", "flex_attention")
 
 
 def knob(default: Any, help: str) -> Any:
@@ -69,7 +69,7 @@ class FinetuneConfig:
                                "position ids restart per example); --no-packing pads each batch to its longest row.")
     pad_to_multiple_of: int | None = knob(None, "Pad each batch's length up to a multiple of this (the speed "
                                                 "benchmark's naive baseline uses --max-length).")
-    attn_implementation: str = knob("sdpa", f"Attention kernel: {', '.join(ATTENTION)}.")
+    attn_implementation: str = knob("sdpa", f"Attention kernel: {', '.join(ATTN_IMPLEMENTATIONS)}.")
     gradient_checkpointing: bool = knob(False, "Recompute activations in the backward pass: less memory, ~20% slower.")
     beta: float = knob(0.1, "dpo, kto, grpo: pull towards the reference model; orpo: weight of the odds-ratio term; "
                             "simpo: reward scale.")
@@ -152,7 +152,7 @@ def validate(cfg: FinetuneConfig) -> None:
     if not cfg.data:
         raise CourseError("No training data given: pass --data FILE_OR_HUB_NAME.")
     for name, allowed in (("objective", OBJECTIVES), ("adapter_type", ADAPTERS), ("report_to", REPORTERS),
-                          ("attn_implementation", ATTENTION), ("lr_scheduler", schedulers()), ("optim", optimizers())):
+                          ("attn_implementation", ATTN_IMPLEMENTATIONS), ("lr_scheduler", schedulers()), ("optim", optimizers())):
         if getattr(cfg, name) not in allowed:
             raise CourseError(f"--{name.replace('_', '-')} must be one of {', '.join(allowed)}, not "
                               f"{getattr(cfg, name)!r}.")

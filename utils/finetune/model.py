@@ -52,7 +52,7 @@ def check_model_source(name: str) -> None:
                           f"Hugging Face Hub ({first}).") from None
 
 
-def load_tokenizer(name: str):
+def load_training_tokenizer(name: str):
     """The model's tokenizer, padding on the right (what training collators expect)."""
     from transformers import AutoTokenizer
 

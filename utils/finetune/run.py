@@ -33,7 +33,7 @@ from utils.finetune.model import (
     check_model_source,
     fix_pad_token,
     load_model,
-    load_tokenizer,
+    load_training_tokenizer,
     merge_adapter,
     precision,
 )
@@ -103,7 +103,7 @@ def prepare_data(cfg: FinetuneConfig) -> Prepared:
         train, evaluation = parts["train"], parts["test"]
 
     check_model_source(cfg.model)
-    tokenizer = load_tokenizer(cfg.model)
+    tokenizer = load_training_tokenizer(cfg.model)
     pad_note = fix_pad_token(tokenizer)
     notes += [pad_note] if pad_note else []
     chat_mode = None
