@@ -152,7 +152,8 @@ def validate(cfg: FinetuneConfig) -> None:
     if not cfg.data:
         raise CourseError("No training data given: pass --data FILE_OR_HUB_NAME.")
     for name, allowed in (("objective", OBJECTIVES), ("adapter_type", ADAPTERS), ("report_to", REPORTERS),
-                          ("attn_implementation", ATTN_IMPLEMENTATIONS), ("lr_scheduler", schedulers()), ("optim", optimizers())):
+                          ("attn_implementation", ATTN_IMPLEMENTATIONS), ("lr_scheduler", schedulers()),
+                          ("optim", optimizers())):
         if getattr(cfg, name) not in allowed:
             raise CourseError(f"--{name.replace('_', '-')} must be one of {', '.join(allowed)}, not "
                               f"{getattr(cfg, name)!r}.")
