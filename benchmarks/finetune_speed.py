@@ -25,7 +25,6 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
 
 VARIANTS = {
     "baseline": ["--no-packing", "--attn-implementation", "eager"],  # --pad-to-multiple-of max_length added below
@@ -55,7 +54,7 @@ def fresh_process(args: argparse.Namespace, out: Path, flags: list[str]) -> dict
     """`python -m utils.finetune FLAGS` in a fresh process writing to `out`; its metrics.json."""
     command = [sys.executable, "-m", "utils.finetune", "--model", args.model, "--adapter-type", args.adapter_type,
                "--batch-size", str(args.batch_size), "--save-steps", "100000", "--output", str(out), "--quiet", *flags]
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = dict(os.environ)
     if args.threads:
         env["OMP_NUM_THREADS"] = str(args.threads)
     subprocess.run(command, cwd=REPO, env=env, check=True)

@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
 
 from utils.grade import make_plan  # noqa: E402
 from utils.sample_submissions import samples  # noqa: E402

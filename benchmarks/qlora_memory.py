@@ -15,9 +15,6 @@ from __future__ import annotations
 import argparse
 import sys
 import warnings
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import torch
 from torch import nn

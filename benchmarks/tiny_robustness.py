@@ -63,7 +63,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="lessons run at once (one thread each)")
     parser.add_argument("--skip-bases", action="store_true", help="skip (a), the 8-thread build of the bases")
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(REPO))
     from utils.course.paths import cache_dir
 
     lessons = [p for p in LESSONS if not args.lessons or p.name[:2] in args.lessons]

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 NOTEBOOK_SECONDS: dict[str, float] = defaultdict(float)
 

@@ -10,11 +10,8 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from utils.course.hub_facts import DATASETS, MODELS
 
