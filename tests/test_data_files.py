@@ -12,34 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from utils.course.tasks import TASKS
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
-SPLITS = {
-    "pretrain": ("train", "test"),
-    "classification": ("train", "test"),
-    "ner": ("train", "test"),
-    "summarization": ("train", "test"),
-    "helpdesk": ("train", "test"),
-    "preferences": ("train", "test"),
-    "triage": ("train", "test"),
-    "triage_preferences": ("train", "test"),
-    "red_team": ("test",),
-    "arithmetic": ("train", "test"),
-}
-KEYS = {
-    "pretrain": ["text"],
-    "classification": ["text", "label"],
-    "ner": ["tokens", "ner_tags"],
-    "summarization": ["document", "summary"],
-    "helpdesk": ["messages"],
-    "preferences": ["prompt", "chosen", "rejected"],
-    "triage": ["symptoms", "level", "messages"],
-    "triage_preferences": ["prompt", "chosen", "rejected"],
-    "red_team": ["prompt", "category", "expected"],
-    "arithmetic": ["prompt", "completion", "answer"],
-}
-NER_TAGS = {"O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"}
-LEVELS = ("emergency", "urgent", "routine", "self-care")
+SPLITS = {task: spec.splits for task, spec in TASKS.items()}  # the registry: utils/course/tasks.py
+KEYS = {task: list(spec.columns) for task, spec in TASKS.items()}  # each row's keys, in this order
+NER_TAGS = set(TASKS["ner"].labels["ner_tags"])
+LEVELS = tuple(TASKS["triage"].labels["level"])
 DISCLAIMER = "This is not a diagnosis; a clinician must assess you."
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
@@ -65,6 +45,13 @@ def test_generator_check_passes() -> None:
         [sys.executable, str(DATA / "make_data.py"), "--check"], capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("task", list(TASKS))
+def test_registry_names_the_generator_of_every_task(task: str) -> None:
+    module = DATA / "generators" / f"{TASKS[task].generator}.py"
+    assert module.exists(), f"utils.course.tasks names the generator {module.name} for {task}, which does not exist"
+    assert f"\ndef make_{task}() -> " in module.read_text(encoding="utf-8"), f"{module.name} has no make_{task}()"
 
 
 def test_only_the_expected_files_exist() -> None:

@@ -9,7 +9,16 @@ import datasets
 import pytest
 from datasets import ClassLabel, Dataset, DatasetDict, Features, List, Value
 
-from utils.course.data import NER_LABELS, SENTIMENT_LABELS, TASKS, course_labels, label_names, load_hub, load_task
+from utils.course.data import (
+    CONVERTERS,
+    NER_LABELS,
+    SENTIMENT_LABELS,
+    TASKS,
+    course_labels,
+    label_names,
+    load_hub,
+    load_task,
+)
 from utils.course.hub_facts import DATASETS
 from utils.course.profiles import PROFILES
 from utils.errors import CourseError
@@ -29,6 +38,12 @@ def test_every_task_loads_with_its_columns(task: str) -> None:
     assert "test" in ds
     for split in ds.values():
         assert tuple(split.column_names) == TASKS[task].columns and len(split) > 0
+
+
+def test_every_hub_set_has_its_facts_and_converter() -> None:
+    hubs = [spec.hub for spec in TASKS.values() if spec.hub]
+    assert {hub.name for hub in hubs} == set(DATASETS)
+    assert all(hub.convert is None or hub.convert in CONVERTERS for hub in hubs)
 
 
 def test_labels_become_class_labels() -> None:

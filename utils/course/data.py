@@ -1,10 +1,12 @@
-"""Task data: `load_task(name)` returns the same columns in every profile (data/ files in tiny, hub sets otherwise)."""
+"""Task data: `load_task(name)` returns the same columns in every profile (data/ files in tiny, hub sets otherwise).
+
+The tasks themselves (splits, columns, label names, hub stand-ins) are listed in `utils.course.tasks`.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from datasets import ClassLabel, Dataset, DatasetDict, Features, List
@@ -12,11 +14,12 @@ from datasets import ClassLabel, Dataset, DatasetDict, Features, List
 from utils.course.hub_facts import DATASETS
 from utils.course.paths import DATA_DIR
 from utils.course.profiles import Profile, resolve_profile
+from utils.course.tasks import NER_LABELS, SENTIMENT_LABELS, TASKS, TRIAGE_LEVELS, Task
 from utils.errors import CourseError
 
-NER_LABELS = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"]
-SENTIMENT_LABELS = ["negative", "positive"]
-TRIAGE_LEVELS = ["emergency", "urgent", "routine", "self-care"]
+__all__ = ["CONVERTERS", "HELPDESK_SYSTEM", "NER_LABELS", "SENTIMENT_LABELS", "TASKS", "TRIAGE_LEVELS", "Task",
+           "course_labels", "label_names", "load_hub", "load_local", "load_task", "read_rows", "validate"]
+
 HELPDESK_SYSTEM = "You are the Northwind Cloud help-desk assistant. Answer briefly and accurately."
 
 
@@ -34,31 +37,9 @@ def _preference(row: dict) -> dict:
     return extract_prompt(row)
 
 
-@dataclass(frozen=True)
-class Task:
-    """A task's required columns, label names, and where its data lives in the hub profiles."""
-
-    columns: tuple[str, ...]
-    labels: dict[str, list[str]] | None = None  # column -> label names (stored as names in data/ files)
-    hub: tuple[str, str | None] | None = None  # (data set, config); None: data/ in every profile
-    hub_splits: tuple[str, str] = ("train", "test")
-    rename: dict[str, str] | None = None
-    convert: Callable[[dict], dict] | None = None
-
-
-TASKS: dict[str, Task] = {
-    "pretrain": Task(("text",), hub=("Salesforce/wikitext", "wikitext-2-raw-v1")),
-    "classification": Task(("text", "label"), {"label": SENTIMENT_LABELS}, hub=("stanfordnlp/imdb", None)),
-    "ner": Task(("tokens", "ner_tags"), {"ner_tags": NER_LABELS}, hub=("eriktks/conll2003", None)),
-    "summarization": Task(("document", "summary"), hub=("FiscalNote/billsum", None), rename={"text": "document"}),
-    "helpdesk": Task(("messages",), hub=("bitext/Bitext-customer-support-llm-chatbot-training-dataset", None),
-                     hub_splits=("train", ""), convert=_messages),
-    "preferences": Task(("prompt", "chosen", "rejected"), hub=("trl-lib/ultrafeedback_binarized", None),
-                        convert=_preference),
-    "triage": Task(("symptoms", "level", "messages"), {"level": TRIAGE_LEVELS}),
-    "triage_preferences": Task(("prompt", "chosen", "rejected")),
-    "red_team": Task(("prompt", "category", "expected")),
-    "arithmetic": Task(("prompt", "completion", "answer")),  # lesson 11: data/ in every profile
+CONVERTERS: dict[str, Callable[[dict], dict]] = {  # the `convert` names of utils.course.tasks.HubSet
+    "helpdesk_messages": _messages,
+    "explicit_prompt": _preference,
 }
 
 
@@ -140,11 +121,10 @@ def load_hub(task: str, profile: Profile, max_rows: int | None = None) -> Datase
     """Load `task`'s hub data set and bring it to the course schema (needs the network)."""
     from datasets import load_dataset
 
-    spec = TASKS[task]
-    name, config = spec.hub
-    train_split, test_split = spec.hub_splits
-    facts = DATASETS.get(name)
-    raw = load_dataset(name, config, revision=facts.revision if facts else None)
+    hub = TASKS[task].hub
+    train_split, test_split = hub.splits
+    facts = DATASETS.get(hub.name)
+    raw = load_dataset(hub.name, hub.config, revision=facts.revision if facts else None)
     if not test_split:
         raw = raw[train_split].train_test_split(test_size=0.05, seed=0)
         train_split, test_split = "train", "test"
@@ -153,11 +133,11 @@ def load_hub(task: str, profile: Profile, max_rows: int | None = None) -> Datase
         ds = raw[source].shuffle(seed=0)
         if max_rows:
             ds = ds.select(range(min(max_rows, len(ds))))
-        if spec.rename:
-            ds = ds.rename_columns({k: v for k, v in spec.rename.items() if k in ds.column_names})
-        if spec.convert:
-            ds = ds.map(spec.convert)
-        out[split] = course_labels(ds.select_columns(list(spec.columns)), task)
+        if hub.rename:
+            ds = ds.rename_columns({k: v for k, v in hub.rename.items() if k in ds.column_names})
+        if hub.convert:
+            ds = ds.map(CONVERTERS[hub.convert])
+        out[split] = course_labels(ds.select_columns(list(TASKS[task].columns)), task)
     return DatasetDict(out)
 
 
