@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from utils.grade import make_plan  # noqa: E402
-from utils.sample_submissions import samples  # noqa: E402
+from utils.grade.samples import samples  # noqa: E402
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from utils import checking
-from utils.grade_worker import id_key, load_checks
+from utils.grade import id_key, load_checks
 from utils.notebook_cells import code_cells, exercise_cells, plain_python
 
 REPO = Path(__file__).resolve().parents[1]
