@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 from utils.grade import make_plan  # noqa: E402
-from utils.sample_submissions import samples  # noqa: E402
+from utils.grade.samples import samples  # noqa: E402
 
 
 def main() -> None:

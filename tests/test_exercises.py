@@ -11,7 +11,7 @@ import pytest
 
 from utils import checking
 from utils.course.notebook_cells import code_cells, exercise_cells, plain_python
-from utils.grade_worker import id_key, load_checks
+from utils.grade import id_key, load_checks
 
 REPO = Path(__file__).resolve().parents[1]
 CHECKED = {int(path.stem[len("lesson"):]) for path in (REPO / "utils" / "exercises").glob("lesson[0-9][0-9].py")}

@@ -18,6 +18,8 @@ import pytest
 
 from utils import grade
 from utils.course.notebook_cells import exercise_cells, marker, plain_python
+from utils.grade import pool
+from utils.grade.__main__ import main
 
 REPO = Path(__file__).resolve().parents[1]
 TESTS = REPO / "tests" / "fixtures" / "grading"
@@ -387,9 +389,8 @@ def test_grader_survives_a_killed_worker_without_namespaces(tmp_path: Path, monk
             pass
         """)
     write_notebook(tmp_path / "killer.ipynb", cells_with(add=kill, mean=probe))
-    monkeypatch.setattr(grade, "SANDBOXES", ())
-    code = grade.main([str(tmp_path / "killer.ipynb"), "--tests", str(TESTS), "--out", str(tmp_path / "out"),
-                       *TIMEOUT])
+    monkeypatch.setattr(pool, "SANDBOXES", ())
+    code = main([str(tmp_path / "killer.ipynb"), "--tests", str(TESTS), "--out", str(tmp_path / "out"), *TIMEOUT])
     assert code == 0
     table = rows(tmp_path / "out" / "gradebook.csv")
     assert table[1] == ["killer", "0", "2", "1", "3", "6", "99.1 worker died"]

@@ -13,7 +13,7 @@ import pytest
 
 from utils import grade
 from utils.course.notebook_cells import code_cells, exercise_cells
-from utils.sample_submissions import HOSTILE, samples
+from utils.grade.samples import HOSTILE, samples
 
 pytestmark = pytest.mark.slow  # grades whole notebooks
 
@@ -64,7 +64,7 @@ def test_lesson_gradebook_is_exact(lesson: int, tmp_path: Path) -> None:
 
 def test_sample_submissions_refuse_to_overwrite(tmp_path: Path) -> None:
     """Writing samples into a folder that already holds one of them stops with one sentence and keeps the file."""
-    from utils.sample_submissions import main
+    from utils.grade.samples import main
 
     (tmp_path / "correct.ipynb").write_text("my work")
     assert main(["3", str(tmp_path)]) == 2

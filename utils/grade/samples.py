@@ -1,8 +1,8 @@
 """Sample submissions of a lesson, made from its notebook, to try the grader (and your hidden tests) on.
 
-    python -m utils.sample_submissions 3 books/            # stubs, correct, partial, syntax_error, hostile
-    python -m utils.sample_submissions 3 books/ --count 30 # and more learners, alternately correct and partial
-    python -m utils.grade books/                           # then grade them
+    python -m utils.grade.samples 3 books/            # stubs, correct, partial, syntax_error, hostile
+    python -m utils.grade.samples 3 books/ --count 30 # and more learners, alternately correct and partial
+    python -m utils.grade books/                      # then grade them
 
 `correct` pastes `solutions/lessonNN.py` into every exercise cell, `stubs` is the notebook as it ships, `partial`
 solves only the first exercise, `syntax_error` breaks the first one, and `hostile` makes its first three exercises
@@ -18,9 +18,9 @@ from pathlib import Path
 
 from utils.course.notebook_cells import exercise_cells
 from utils.errors import CourseError
-from utils.grade import make_plan
+from utils.grade.checks import REPO
+from utils.grade.plan import make_plan
 
-REPO = Path(__file__).resolve().parents[1]
 HOSTILE = [  # the first three exercise cells of the hostile submission, and the problem the grader then names
     ("while True:\n    pass\n", "timed out"),
     ("import sys\n\nsys.exit(0)\n", "cell error"),
@@ -66,7 +66,7 @@ def samples(lesson: int, count: int = 5) -> dict[str, dict]:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: write the sample submissions of a lesson into a folder."""
-    parser = argparse.ArgumentParser(prog="python -m utils.sample_submissions", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m utils.grade.samples", description=__doc__.splitlines()[0])
     parser.add_argument("lesson", type=int)
     parser.add_argument("folder", type=Path)
     parser.add_argument("--count", type=int, default=5, help="how many submissions (at least the five kinds)")
