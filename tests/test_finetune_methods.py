@@ -16,6 +16,7 @@ from utils.errors import CourseError
 from utils.finetune import finetune, load_finetuned, main
 from utils.finetune.config import ADAPTERS, OBJECTIVES
 from utils.finetune.data import detect_schema, pairs_to_unpaired
+from utils.finetune.outputs import marked_by_this_command
 from utils.finetune.rewards import load_reward_funcs
 
 QUICK = dict(max_steps=2, max_length=64, batch_size=2, save_steps=2, quiet=True, lr=1e-3, eval_samples=0)
@@ -233,6 +234,10 @@ def test_nothing_lost_in_the_output_folder(base: str, work: Path, capsys: pytest
     assert sorted(p.name for p in out.glob("checkpoint-*")) == ["checkpoint-1"]
     assert (out / "notes.txt").read_text() == "my notes" and (out / "mine" / "data.csv").read_text() == "a,b\n"
     assert json.loads((out / "metrics.json").read_text())["steps"] == 1
+    assert marked_by_this_command(out / "checkpoint-1")
+    (out / "config.json").write_text("{}")  # a user's file beside finished results, a result name in no run's list
+    assert "holds config.json, which this command did not write" in cli([*argv, "--overwrite"], capsys)[1]
+    assert (out / "config.json").read_text() == "{}" and (out / "adapter_model.safetensors").is_file()
     someones_model = work / "someones-model"  # model files, but not from this command: never written over
     someones_model.mkdir()
     (someones_model / "config.json").write_text("{}")
@@ -240,3 +245,12 @@ def test_nothing_lost_in_the_output_folder(base: str, work: Path, capsys: pytest
     assert "not this command's results (config.json)" in cli(argv, capsys)[1]
     assert "holds config.json, which this command did not write" in cli([*argv, "--overwrite"], capsys)[1]
     assert [p.name for p in someones_model.iterdir()] == ["config.json"]
+    other_tool = work / "other-tool"  # another tool's Trainer run left checkpoints: they do not make it ours
+    (other_tool / "checkpoint-5").mkdir(parents=True)
+    (other_tool / "checkpoint-5" / "trainer_state.json").write_text('{"global_step": 5}')
+    (other_tool / "model.safetensors").write_bytes(b"weights")
+    argv[argv.index(str(someones_model))] = str(other_tool)
+    assert "not this command's results (checkpoint-5, model.safetensors)" in cli(argv, capsys)[1]
+    err = cli([*argv, "--overwrite"], capsys)[1]
+    assert "holds checkpoint-5, model.safetensors, which this command did not write" in err and err.count("\n") == 1
+    assert sorted(p.name for p in other_tool.rglob("*")) == ["checkpoint-5", "model.safetensors", "trainer_state.json"]
