@@ -160,12 +160,26 @@ def test_bad_inputs_give_one_sentence(base: str, work: Path, capsys: pytest.Capt
         "--eval-steps needs": [*chat, "--eval-steps", "5"],
         "has preference data (train on it with --objective dpo, orpo": [*prefs],
         "kto needs prompt + completion + label or prompt + chosen + rejected": [*chat, "--objective", "kto"],
+        "--optim must be one of": [*chat, "--optim", "adamw_fastest"],
+        "--report-to must be one of": [*chat, "--report-to", "mlflow"],
+        "--resume continues the results in --output and --overwrite deletes them": [*chat, "--resume", "--overwrite"],
+        "There is nothing to resume": [*chat, "--resume"],
+        "--eval-split is a fraction in [0, 1), not 1.5": [*chat, "--eval-split", "1.5"],
+        "--max-steps: 'abc' is not an integer.": [*chat, "--max-steps", "abc"],
+        "--lr: '1e-3x' is not a number.": [*chat, "--lr", "1e-3x"],
+        "--lora-r needs a value.": [*chat, "--lora-r"],
+        "unknown flag --lora_rr; did you mean --lora-r? (python -m utils.finetune --help lists them)":
+            [*chat, "--lora_rr", "4"],
+        "unknown flag --zzz (python -m utils.finetune --help lists them).": [*chat, "--zzz"],
     }
     for i, (expected, argv) in enumerate(cases.items()):
         status, err = cli(["--model", base, "--max-steps", "1", "--quiet", "--output", str(work / f"bad{i}"), *argv],
                           capsys)
         assert status == 2 and err.count("\n") == 1 and expected in err and "Traceback" not in err, (expected, err)
         assert not (work / f"bad{i}").exists(), expected
+    a_file = work / "chat.jsonl"
+    status, err = cli(["--model", base, *chat, "--output", str(a_file)], capsys)
+    assert (status, err) == (2, f"error: --output {a_file} is a file, not a folder.\n")
 
 
 def test_tensorboard_with_periodic_eval_and_samples(base: str, work: Path):
