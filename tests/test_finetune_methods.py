@@ -16,6 +16,7 @@ from utils.errors import CourseError
 from utils.finetune import finetune, load_finetuned, main
 from utils.finetune.config import ADAPTERS, OBJECTIVES
 from utils.finetune.data import detect_schema, pairs_to_unpaired
+from utils.finetune.outputs import marked_by_this_command
 from utils.finetune.rewards import load_reward_funcs
 
 QUICK = dict(max_steps=2, max_length=64, batch_size=2, save_steps=2, quiet=True, lr=1e-3, eval_samples=0)
@@ -159,12 +160,26 @@ def test_bad_inputs_give_one_sentence(base: str, work: Path, capsys: pytest.Capt
         "--eval-steps needs": [*chat, "--eval-steps", "5"],
         "has preference data (train on it with --objective dpo, orpo": [*prefs],
         "kto needs prompt + completion + label or prompt + chosen + rejected": [*chat, "--objective", "kto"],
+        "--optim must be one of": [*chat, "--optim", "adamw_fastest"],
+        "--report-to must be one of": [*chat, "--report-to", "mlflow"],
+        "--resume continues the results in --output and --overwrite deletes them": [*chat, "--resume", "--overwrite"],
+        "There is nothing to resume": [*chat, "--resume"],
+        "--eval-split is a fraction in [0, 1), not 1.5": [*chat, "--eval-split", "1.5"],
+        "--max-steps: 'abc' is not an integer.": [*chat, "--max-steps", "abc"],
+        "--lr: '1e-3x' is not a number.": [*chat, "--lr", "1e-3x"],
+        "--lora-r needs a value.": [*chat, "--lora-r"],
+        "unknown flag --lora_rr; did you mean --lora-r? (python -m utils.finetune --help lists them)":
+            [*chat, "--lora_rr", "4"],
+        "unknown flag --zzz (python -m utils.finetune --help lists them).": [*chat, "--zzz"],
     }
     for i, (expected, argv) in enumerate(cases.items()):
         status, err = cli(["--model", base, "--max-steps", "1", "--quiet", "--output", str(work / f"bad{i}"), *argv],
                           capsys)
         assert status == 2 and err.count("\n") == 1 and expected in err and "Traceback" not in err, (expected, err)
         assert not (work / f"bad{i}").exists(), expected
+    a_file = work / "chat.jsonl"
+    status, err = cli(["--model", base, *chat, "--output", str(a_file)], capsys)
+    assert (status, err) == (2, f"error: --output {a_file} is a file, not a folder.\n")
 
 
 def test_tensorboard_with_periodic_eval_and_samples(base: str, work: Path):
@@ -233,6 +248,10 @@ def test_nothing_lost_in_the_output_folder(base: str, work: Path, capsys: pytest
     assert sorted(p.name for p in out.glob("checkpoint-*")) == ["checkpoint-1"]
     assert (out / "notes.txt").read_text() == "my notes" and (out / "mine" / "data.csv").read_text() == "a,b\n"
     assert json.loads((out / "metrics.json").read_text())["steps"] == 1
+    assert marked_by_this_command(out / "checkpoint-1")
+    (out / "config.json").write_text("{}")  # a user's file beside finished results, a result name in no run's list
+    assert "holds config.json, which this command did not write" in cli([*argv, "--overwrite"], capsys)[1]
+    assert (out / "config.json").read_text() == "{}" and (out / "adapter_model.safetensors").is_file()
     someones_model = work / "someones-model"  # model files, but not from this command: never written over
     someones_model.mkdir()
     (someones_model / "config.json").write_text("{}")
@@ -240,3 +259,12 @@ def test_nothing_lost_in_the_output_folder(base: str, work: Path, capsys: pytest
     assert "not this command's results (config.json)" in cli(argv, capsys)[1]
     assert "holds config.json, which this command did not write" in cli([*argv, "--overwrite"], capsys)[1]
     assert [p.name for p in someones_model.iterdir()] == ["config.json"]
+    other_tool = work / "other-tool"  # another tool's Trainer run left checkpoints: they do not make it ours
+    (other_tool / "checkpoint-5").mkdir(parents=True)
+    (other_tool / "checkpoint-5" / "trainer_state.json").write_text('{"global_step": 5}')
+    (other_tool / "model.safetensors").write_bytes(b"weights")
+    argv[argv.index(str(someones_model))] = str(other_tool)
+    assert "not this command's results (checkpoint-5, model.safetensors)" in cli(argv, capsys)[1]
+    err = cli([*argv, "--overwrite"], capsys)[1]
+    assert "holds checkpoint-5, model.safetensors, which this command did not write" in err and err.count("\n") == 1
+    assert sorted(p.name for p in other_tool.rglob("*")) == ["checkpoint-5", "model.safetensors", "trainer_state.json"]

@@ -60,7 +60,8 @@ def test_matches_trl_compute_loss(tmp_path, beta: float) -> None:
     model.save_pretrained(tmp_path / "m")
     tok.save_pretrained(tmp_path / "m")
     args = GRPOConfig(output_dir=str(tmp_path / "out"), report_to="none", beta=beta, num_generations=2,
-                      per_device_train_batch_size=4, max_completion_length=4, use_cpu=True)
+                      per_device_train_batch_size=4, max_completion_length=4, use_cpu=True,
+                      bf16=False)  # its default autocasts to bf16 where the CPU has it; ours runs in float32
     trainer = GRPOTrainer(model=str(tmp_path / "m"), reward_funcs=lambda completions, **_: [0.0] * len(completions),
                           args=args, train_dataset=Dataset.from_list([{"prompt": "a b"}] * 4), processing_class=tok)
     with torch.no_grad():  # make the policy differ from the reference
@@ -75,11 +76,21 @@ def test_matches_trl_compute_loss(tmp_path, beta: float) -> None:
     with torch.no_grad():
         logps = completion_logprobs(trainer.model, *parts)
         ref = completion_logprobs(trainer.ref_model, *parts) if beta else None
-        inputs = {"prompt_ids": prompt_ids, "prompt_mask": prompt_mask, "completion_ids": completion_ids,
-                  "completion_mask": completion_mask, "advantages": advantages,
-                  "num_items_in_batch": completion_mask.sum()}
-        if beta:
-            inputs["ref_per_token_logps"] = ref
+    # The policy that sampled the completions (old) differs by +-0.4 nats on some tokens: ratios e^(-+0.4) = 0.67 or
+    # 1.49 fall outside [0.8, 1.2], so trl's clip and ours are both exercised; the other tokens stay inside.
+    old = logps + 0.4 * torch.tensor([[1.0, -1.0, 0.1, 0.0], [-1.0, 1.0, 0.0, 0.0], [0.1, -1.0, 1.0, -0.1],
+                                      [-1.0, 0.1, 1.0, -1.0]])
+    ratio, adv = torch.exp(logps - old), advantages.unsqueeze(1)
+    clipped = (((ratio > 1.2) & (adv > 0)) | ((ratio < 0.8) & (adv < 0))) & completion_mask.bool()
+    assert clipped.any() and not clipped[completion_mask.bool()].all()
+    inputs = {"prompt_ids": prompt_ids, "prompt_mask": prompt_mask, "completion_ids": completion_ids,
+              "completion_mask": completion_mask, "advantages": advantages, "old_per_token_logps": old,
+              "num_items_in_batch": completion_mask.sum()}
+    if beta:
+        inputs["ref_per_token_logps"] = ref
+    with torch.no_grad():
         trl_loss = trainer.compute_loss(trainer.model, inputs)
-    ours = grpo_loss(logps, logps, ref, advantages, completion_mask, beta=beta)
+    ours = grpo_loss(logps, old, ref, advantages, completion_mask, beta=beta)
     assert torch.isclose(trl_loss, ours, atol=1e-5), (trl_loss, ours)
+    unclipped = grpo_loss(logps, old, ref, advantages, completion_mask, beta=beta, epsilon=10.0)
+    assert not torch.isclose(unclipped, ours, atol=1e-3)  # the clip changed the loss: the comparison covers it

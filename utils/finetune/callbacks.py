@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from transformers import TrainerCallback
+from transformers.trainer_callback import ExportableState
 
 from utils.finetune.model import reply
 
@@ -18,6 +19,19 @@ class LogFinalStep(TrainerCallback):
         """Ask for a log at the last step."""
         control.should_log = control.should_log or state.global_step >= state.max_steps
         return control
+
+
+class RunMark(TrainerCallback, ExportableState):
+    """Does nothing but leave its (empty) state in each checkpoint's trainer_state.json, which tells the command's
+    checkpoints from another tool's (utils.finetune.outputs.RUN_MARK is this class's name)."""
+
+    def state(self) -> dict[str, Any]:
+        """Nothing to restore."""
+        return {"args": {}, "attributes": {}}
+
+    def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> Any:
+        """Resuming a checkpoint saved without the mark: add it (the Trainer updates only the states it holds)."""
+        state.stateful_callbacks.setdefault(type(self).__name__, self.state())
 
 
 class SampleGenerations(TrainerCallback):

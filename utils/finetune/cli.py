@@ -5,7 +5,9 @@ standalone model folder."""
 from __future__ import annotations
 
 import argparse
+import difflib
 import logging
+import re
 import shutil
 import sys
 import warnings
@@ -21,9 +23,42 @@ from utils.finetune.model import load_finetuned, merge_adapter, reply
 from utils.finetune.run import finetune
 
 
+class OneSentenceParser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors (a flag's value of the wrong type, an unknown or misspelled flag) are one
+    sentence raised as CourseError, which main prints without the usage block."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        """Say what is wrong in one sentence."""
+        raise CourseError(self.sentence(message))
+
+    def sentence(self, message: str) -> str:
+        """argparse's message, rephrased."""
+        flags = sorted({o for action in self._actions for o in action.option_strings if o.startswith("--")})
+        listed = f"({self.prog} --help lists them)"
+        bad = re.fullmatch(r"argument (\S+?)(?:/\S+)?: invalid (int|float) value: (.*)", message)
+        if bad:
+            flag, kind, value = bad.groups()
+            return f"{flag}: {value} is not {'an integer' if kind == 'int' else 'a number'}."
+        bad = re.fullmatch(r"unrecognized arguments: (.*)", message)
+        if bad:
+            words = bad.group(1).split()
+            flag = next((w for w in words if w.startswith("-")), None)
+            if flag is None:
+                return f"unexpected argument {words[0]!r}; every setting is a --flag {listed}."
+            name = flag.split("=")[0]
+            close = difflib.get_close_matches(name.replace("_", "-"), flags, n=1, cutoff=0.6)
+            if close:
+                return f"unknown flag {name}; did you mean {close[0]}? {listed}"
+            return f"unknown flag {name} {listed}."
+        bad = re.fullmatch(r"argument (\S+?)(?:/\S+)?: expected one argument", message)
+        if bad:
+            return f"{bad.group(1)} needs a value."
+        return message[0].upper() + message[1:].rstrip(".") + f" {listed}."
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The CLI: one flag per FinetuneConfig field (booleans also take --no-X), plus --config FILE."""
-    parser = argparse.ArgumentParser(
+    parser = OneSentenceParser(
         prog="python -m utils.finetune",
         description="Fine-tune any causal LM on a data file or hub data set with any objective (sft, dpo, orpo, kto, "
                     "simpo, grpo) and adapter (full, lora, qlora, dora). Flags override --config. Then: python -m "
@@ -63,10 +98,11 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] in (["chat"], ["export"]):
         return tools_main(argv)
-    args = vars(build_parser().parse_args(argv))
-    debug = bool(args.get("debug"))
-    config_file = args.pop("config", None)
+    debug = "--debug" in argv
     try:
+        args = vars(build_parser().parse_args(argv))
+        debug = bool(args.get("debug"))
+        config_file = args.pop("config", None)
         values = read_yaml(config_file) if config_file else {}
         source = f"The config file {config_file}" if config_file else "The flags"
         cfg = FinetuneConfig.from_dict({**values, **args}, source=source)
@@ -146,7 +182,7 @@ def export(output: str, dest: str) -> Path:
 
 def tools_main(argv: list[str]) -> int:
     """`chat OUTPUT [--max-new-tokens N]` and `export OUTPUT DEST`, with bad input as one sentence."""
-    parser = argparse.ArgumentParser(prog="python -m utils.finetune", description="Use a fine-tune's result.")
+    parser = OneSentenceParser(prog="python -m utils.finetune", description="Use a fine-tune's result.")
     commands = parser.add_subparsers(dest="command", required=True)
     talk = commands.add_parser("chat", help="Chat with the result in the terminal (reads stdin until EOF or exit).")
     talk.add_argument("output", help="A fine-tune's --output folder (or its merged/ folder).")
@@ -154,12 +190,12 @@ def tools_main(argv: list[str]) -> int:
     save = commands.add_parser("export", help="Write the result as a standalone model folder (adapter merged).")
     save.add_argument("output", help="A fine-tune's --output folder.")
     save.add_argument("dest", help="A new folder for the model.")
-    args = parser.parse_args(argv)
-    quiet_cli_logs()
-    import transformers
-
-    transformers.logging.disable_progress_bar()  # loading and saving bars would crowd the conversation
     try:
+        args = parser.parse_args(argv)
+        quiet_cli_logs()
+        import transformers
+
+        transformers.logging.disable_progress_bar()  # loading and saving bars would crowd the conversation
         if args.command == "chat":
             return chat(args.output, sys.stdin, sys.stdout, args.max_new_tokens)
         print(f"Exported to {export(args.output, args.dest)}.")

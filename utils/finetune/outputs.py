@@ -19,6 +19,7 @@ OWN_NAMES = (
     "vocab.json", "merges.txt", "tokenizer.model", "added_tokens.json", "chat_template.jinja", "chat_template.json",
     "training_args.bin", "checkpoint-*", "runs", "merged",
 )
+RUN_MARK = "RunMark"  # the name of the callback whose (empty) state the command's checkpoints carry
 
 
 def run_record(out: Path) -> set[str] | None:
@@ -36,17 +37,30 @@ def is_result_name(name: str) -> bool:
     return any(fnmatch(name, pattern) for pattern in OWN_NAMES)
 
 
+def marked_by_this_command(checkpoint: Path) -> bool:
+    """Whether a checkpoint folder was saved by this command: its trainer_state.json carries the state of the
+    command's RunMark callback (another tool's Trainer run has checkpoints too, and they are not ours)."""
+    try:
+        state = json.loads((checkpoint / "trainer_state.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(state, dict) and RUN_MARK in (state.get("stateful_callbacks") or {})
+
+
 def split_entries(out: Path) -> tuple[list[Path], list[Path]]:
-    """(own results, other entries) of the folder `out`, each sorted by name. Names the command writes count as its
-    own only where a run of it left its mark (metrics.json or a checkpoint), so a folder holding someone's model is
-    not mistaken for results."""
+    """(own results, other entries) of the folder `out`, each sorted by name. A finished run's list of the files it
+    wrote (metrics.json's "files") is the truth, plus the checkpoints this command saved since (a --resume killed
+    before it finished). Without that list (an interrupted run, or one from before the list), names the command
+    writes count as its own only where a run of it left its mark (metrics.json, or a checkpoint saved by this
+    command), so a folder holding someone's model or another tool's checkpoints is not mistaken for results."""
     if not out.is_dir():
         return [], []
     record = run_record(out)
-    ran = record is not None or any(out.glob("checkpoint-*/trainer_state.json"))
+    marked = {p.name for p in out.glob("checkpoint-*") if p.is_dir() and marked_by_this_command(p)}
+    ran = record is not None or bool(marked)
     own, other = [], []
     for path in sorted(out.iterdir()):
-        mine = path.name in (record or ()) or (ran and is_result_name(path.name))
+        mine = path.name in marked or (path.name in record if record else ran and is_result_name(path.name))
         (own if mine else other).append(path)
     return own, other
 

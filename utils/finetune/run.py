@@ -16,7 +16,7 @@ from typing import Any
 import torch
 
 from utils.errors import CourseError
-from utils.finetune.callbacks import LogFinalStep, SampleGenerations
+from utils.finetune.callbacks import LogFinalStep, RunMark, SampleGenerations
 from utils.finetune.config import FinetuneConfig, default_lr, validate
 from utils.finetune.data import (
     TokenMeter,
@@ -287,6 +287,7 @@ def finetune(config: FinetuneConfig | dict | None = None, **overrides: Any) -> F
         model = load_model(cfg, prep.tokenizer, prep.notes, dtype)
         trainer = build_trainer(cfg, prep, model, flags)
         trainer.add_callback(LogFinalStep())
+        trainer.add_callback(RunMark())
         keep_logs_in(trainer, out)
         samples = None
         if prep.eval is not None and cfg.eval_samples:
