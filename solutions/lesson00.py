@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 def choose_profile(env_value: str, has_gpu: bool) -> str:
     """Return "tiny", "small" or "full": env_value if set (any case), else "full" with a GPU and "tiny" without."""
@@ -29,3 +31,14 @@ def stage_of(example: dict) -> str:
     if keys == {"text"}:
         return "pretraining"
     raise ValueError(f"no training stage uses examples with keys {sorted(keys)}")
+
+
+def small_gpt2(vocab_size: int, n_positions: int, n_embd: int, n_layer: int, n_head: int) -> tuple[Any, int]:
+    """A GPT2LMHeadModel with random weights of these sizes, and its number of distinct parameters."""
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    last = vocab_size - 1  # GPT-2's default bos/eos id, 50256, lies outside a small vocabulary
+    config = GPT2Config(vocab_size=vocab_size, n_positions=n_positions, n_embd=n_embd, n_layer=n_layer,
+                        n_head=n_head, bos_token_id=last, eos_token_id=last)
+    model = GPT2LMHeadModel(config)
+    return model, sum(p.numel() for p in model.parameters())

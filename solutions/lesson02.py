@@ -1,24 +1,13 @@
-"""Reference solutions for lesson 02's exercises (classification, NER, summarization)."""
+"""Reference solutions for lesson 02's exercises (NER labels and spans, ROUGE-1, a mean-pooling classifier)."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
 
+import torch
 from torch import nn
-
-
-def majority_baseline_accuracy(train_labels: list[int], test_labels: list[int]) -> float:
-    """Accuracy on test_labels of always predicting the most frequent train label (the smallest on a tie)."""
-    counts = Counter(train_labels)
-    majority = min(counts, key=lambda label: (-counts[label], label))
-    return sum(label == majority for label in test_labels) / len(test_labels)
-
-
-def freeze_body(model: nn.Module) -> int:
-    """Freeze the pretrained body (model.base_model), keep the head trainable; return the trainable parameter count."""
-    model.base_model.requires_grad_(False)
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+from transformers.modeling_outputs import SequenceClassifierOutput
 
 
 def align_labels(word_ids: list[int | None], word_labels: list[int]) -> list[int]:
@@ -44,11 +33,6 @@ def bio_spans(tags: list[str]) -> list[tuple[str, int, int]]:
     return spans
 
 
-def lead_n(document: str, n: int) -> str:
-    """The first n sentences of document (a sentence ends in . ! or ? followed by whitespace), space-joined."""
-    return " ".join(re.split(r"(?<=[.!?])\s+", document.strip())[:n])
-
-
 def rouge1_f1(prediction: str, reference: str) -> float:
     """ROUGE-1 F1: clipped unigram overlap of lower-cased alphanumeric words, as rouge-score computes it."""
     pred, ref = (Counter(re.findall(r"[a-z0-9]+", text.lower())) for text in (prediction, reference))
@@ -57,3 +41,24 @@ def rouge1_f1(prediction: str, reference: str) -> float:
         return 0.0
     precision, recall = overlap / sum(pred.values()), overlap / sum(ref.values())
     return 2 * precision * recall / (precision + recall)
+
+
+class MeanPoolClassifier(nn.Module):
+    """A linear classification head on the mean of a pretrained body's token vectors (padding left out)."""
+
+    def __init__(self, body: nn.Module, num_labels: int, freeze_body: bool = False) -> None:
+        super().__init__()
+        self.body = body
+        self.classifier = nn.Linear(body.config.hidden_size, num_labels)
+        if freeze_body:
+            self.body.requires_grad_(False)
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
+                labels: torch.Tensor | None = None) -> SequenceClassifierOutput:
+        """Logits from the masked mean of the body's last hidden states; the cross-entropy loss given labels."""
+        states = self.body(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        mask = attention_mask.unsqueeze(-1).to(states.dtype)
+        pooled = (states * mask).sum(dim=1) / mask.sum(dim=1)
+        logits = self.classifier(pooled)
+        loss = nn.functional.cross_entropy(logits, labels) if labels is not None else None
+        return SequenceClassifierOutput(loss=loss, logits=logits)

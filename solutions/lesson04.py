@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import torch
 from torch import nn
-
-
-def qlora_memory_bytes(n_params: int, quantized: int, trainable: int) -> float:
-    """Weights (NF4 with double quant for `quantized`, bf16 for the rest, fp32 adapters) + adapter grads + Adam."""
-    nf4_bits = 4 + 8 / 64 + 32 / (64 * 256)
-    return quantized * nf4_bits / 8 + (n_params - quantized) * 2 + trainable * (4 + 4 + 8)
-
-
-def adapter_bytes(config: dict, r: int, targets: list[str], bytes_per_value: int = 4) -> int:
-    """Bytes of all LoRA A and B matrices on `targets` in every layer, at `bytes_per_value` bytes per number."""
-    h, i = config["hidden_size"], config["intermediate_size"]
-    q, kv = config["num_attention_heads"] * config["head_dim"], config["num_key_value_heads"] * config["head_dim"]
-    shapes = {"q_proj": (q, h), "k_proj": (kv, h), "v_proj": (kv, h), "o_proj": (h, q), "gate_proj": (i, h),
-              "up_proj": (i, h), "down_proj": (h, i)}
-    per_layer = sum(r * sum(shapes[t]) for t in targets)
-    return config["num_hidden_layers"] * per_layer * bytes_per_value
 
 
 def find_linear_targets(model: nn.Module) -> list[str]:
@@ -26,3 +13,28 @@ def find_linear_targets(model: nn.Module) -> list[str]:
     head = model.get_output_embeddings()
     return sorted({name.rsplit(".", 1)[-1] for name, module in model.named_modules()
                    if isinstance(module, nn.Linear) and module is not head})
+
+
+def prepare_for_kbit(model: Any) -> Any:
+    """Freeze a 4-bit model, cast its 16-bit parameters (not the 4-bit weights) to fp32, turn on gradient checkpointing
+    and make the input embeddings' output require grad; return the model."""
+    for param in model.parameters():
+        param.requires_grad = False
+        if param.dtype in (torch.float16, torch.bfloat16) and type(param).__name__ != "Params4bit":
+            param.data = param.data.to(torch.float32)
+    model.activation_checkpointing_enable()
+    model.enable_input_require_grads()
+    return model
+
+
+def merge_qlora_layer(lora_layer: nn.Module) -> nn.Linear:
+    """A plain fp32 nn.Linear (no bias) whose weight is the dequantized 4-bit base weight plus (alpha / r) B A."""
+    import bitsandbytes.functional as bnbF
+
+    base = lora_layer.base_layer
+    weight = bnbF.dequantize_4bit(base.weight.data, base.weight.quant_state).float()
+    A, B = lora_layer.lora_A["default"].weight.float(), lora_layer.lora_B["default"].weight.float()
+    merged = nn.Linear(base.in_features, base.out_features, bias=False)
+    with torch.no_grad():
+        merged.weight.copy_(weight + lora_layer.scaling["default"] * (B @ A))
+    return merged
