@@ -1,10 +1,15 @@
-"""Visible checks for lesson 05's exercises (ChatML by hand, the assistant-only label mask, padding waste)."""
+"""Visible checks for lesson 05's exercises (ChatML by hand, the assistant-only label mask, padding waste, a chat
+data collator)."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 
-from utils.checking import exercise, expect, expect_close, expect_int_list, expect_type
+import torch
+from trl.trainer.sft_trainer import DataCollatorForLanguageModeling as TrlCollator
+
+from utils.checking import exercise, expect, expect_close, expect_int_list, expect_tensor, expect_type
 
 SYSTEM = {"role": "system", "content": "You are the Northwind Cloud help-desk assistant."}
 USER = {"role": "user", "content": "How do I reset my password?"}
@@ -64,3 +69,50 @@ def check_padding_waste(padding_waste: Callable[[list, int], float]) -> None:
         if lengths == [1, 5, 1, 5] and abs(got) < 1e-9:
             expect(False, f"{what} should be 0.4: batch the examples in their order, do not sort them.")
         expect_close(float(got), want, what, rtol=1e-9, atol=1e-9)
+
+
+@exercise("5.4", "collate_chat")
+def check_collate_chat(collate_chat: Callable[..., dict]) -> None:
+    """collate_chat pads on the right by position and labels only the assistant's tokens, as trl's collator does."""
+    # ids as the course tokenizer writes them: 5 = <|im_start|>, 6 = <|im_end|>, 205 = "\n"; the answers end with 6
+    chats = [([5, 89, 95, 6, 205, 5, 1687, 686, 205, 39, 1503, 6, 205], [0] * 9 + [1, 1, 1, 0]),
+             ([5, 438, 267, 205, 1623, 6, 205, 5, 1687, 686, 205, 1892, 20, 6, 205, 5, 1687, 686, 205, 7, 6, 205],
+              [0] * 11 + [1, 1, 1] + [0] * 5 + [1, 1, 0]),
+             ([5, 1687, 686, 205, 12, 6], [0, 0, 0, 0, 1, 1])]
+    cases = [(chats, 0, None), (chats, 6, None), (chats[:1], 0, None), (chats, 0, 8), (chats[2:], 3, 4)]
+    for rows, pad_id, multiple in cases:
+        features = [{"input_ids": list(ids), "assistant_masks": list(mask)} for ids, mask in rows]
+        given = copy.deepcopy(features)
+        call = f"collate_chat({len(rows)} chats of {[len(ids) for ids, _ in rows]} tokens, pad_token_id={pad_id}" + \
+            (f", pad_to_multiple_of={multiple})" if multiple else ")")
+        got = collate_chat(given, pad_id, multiple) if multiple else collate_chat(given, pad_id)
+        expect(given == features, f"{call} changed the features it was given; build new lists instead.")
+        expect(type(got) is dict, f"{call} should return a plain dict, got {type(got).__name__}.")
+        keys = {"input_ids", "attention_mask", "labels"}
+        expect(set(got) == keys, f"{call} should return exactly the keys {sorted(keys)}, got {sorted(got)}.")
+        want = TrlCollator(pad_token_id=pad_id, pad_to_multiple_of=multiple)(
+            [{"input_ids": ids, "labels": [t if m else -100 for t, m in zip(ids, mask, strict=True)]}
+             for ids, mask in rows])
+        for key in ("input_ids", "attention_mask", "labels"):
+            expect_tensor(got[key], tuple(want[key].shape), torch.int64, f"{key} of {call}")
+        if not torch.equal(got["input_ids"], want["input_ids"]):
+            left = torch.stack([torch.cat([want["input_ids"][i][want["attention_mask"][i] == 0],
+                                           want["input_ids"][i][want["attention_mask"][i] == 1]])
+                                for i in range(len(rows))])
+            expect(not torch.equal(got["input_ids"], left), f"{call} pads on the left; pad training batches on "
+                                                            "the right.")
+            expect(False, f"input_ids of {call} should be\n{want['input_ids'].tolist()}\n"
+                          f"got\n{got['input_ids'].tolist()}")
+        expect(torch.equal(got["attention_mask"], want["attention_mask"]),
+               f"attention_mask of {call} should be 1 on the real tokens and 0 on the pads: "
+               f"{want['attention_mask'].tolist()}, got {got['attention_mask'].tolist()}")
+        if not torch.equal(got["labels"], want["labels"]):
+            real_end = (want["input_ids"] == pad_id) & (want["attention_mask"] == 1)
+            if real_end.any() and bool((got["labels"][real_end] == -100).any()):
+                expect(False, f"labels of {call}: a real token with the pad id {pad_id} (here the end-of-turn "
+                              "token, as with pad = EOS) got -100. Mask the padding by position, from the lengths, "
+                              "not by its id.")
+            pads = want["attention_mask"] == 0
+            expect(not bool((got["labels"][pads] != -100).any()), f"labels of {call} should be -100 on the pads.")
+            expect(False, f"labels of {call} should be the token id where the assistant mask is 1 and -100 "
+                          f"elsewhere:\n{want['labels'].tolist()}\ngot\n{got['labels'].tolist()}")

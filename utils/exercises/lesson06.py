@@ -1,4 +1,5 @@
-"""Visible checks for lesson 06's exercises (the Bradley-Terry loss, sequence log-probabilities, the DPO loss)."""
+"""Visible checks for lesson 06's exercises (the Bradley-Terry loss, sequence log-probabilities, the DPO loss,
+generalised advantage estimation)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from utils.checking import exercise, expect, expect_close, expect_tensor, expect_type
+from utils.ppo import gae_advantages
 
 
 @exercise("6.1", "bradley_terry_loss")
@@ -84,3 +86,37 @@ def check_dpo_loss(dpo_loss: Callable[..., tuple]) -> None:
                  rtol=1e-5, atol=1e-6)
     far = dpo_loss(torch.tensor([-900.0]), torch.tensor([-10.0]), torch.tensor([-10.0]), torch.tensor([-900.0]), 1.0)[0]
     expect(bool(torch.isfinite(far)), "dpo_loss should stay finite for large log-ratios: use F.logsigmoid.")
+
+
+@exercise("6.4", "gae")
+def check_gae(gae: Callable[..., tuple]) -> None:
+    """gae = GAE over T steps whose last one bootstraps from values[:, T], checked against utils.ppo.gae_advantages."""
+    gen = torch.Generator().manual_seed(64)
+    cases = [(2, 5, 1.0, 0.95, True), (3, 4, 0.9, 0.8, True), (2, 6, 0.99, 0.0, True), (1, 3, 1.0, 1.0, True),
+             (2, 5, 1.0, 0.95, False), (3, 1, 0.9, 0.5, True)]
+    for batch, steps, gamma, lam, bootstrap in cases:
+        rewards, values = torch.randn(batch, steps, generator=gen), torch.randn(batch, steps + 1, generator=gen)
+        if not bootstrap:
+            values[:, -1] = 0.0  # every episode ended at the last step
+        given_rewards, given_values = rewards.clone(), values.clone()
+        what = f"gae on rewards {tuple(rewards.shape)}, values {tuple(values.shape)}, gamma={gamma}, lam={lam}"
+        result = gae(given_rewards, given_values, gamma, lam)
+        expect(torch.equal(given_rewards, rewards) and torch.equal(given_values, values),
+               f"{what} changed its inputs; compute into new tensors.")
+        expect_type(result, tuple, what)
+        expect(len(result) == 2, f"{what} should return (advantages, returns), got {len(result)} items.")
+        advantages, returns = result
+        # the reference treats the last step as final; folding gamma * V(s_T) into its reward bootstraps it
+        folded = rewards.clone()
+        folded[:, -1] += gamma * values[:, -1]
+        want, want_returns = gae_advantages(folded, values[:, :-1], torch.ones(batch, steps), gamma, lam)
+        expect_tensor(advantages, (batch, steps), torch.float32, f"the advantages of {what}")
+        if not torch.allclose(advantages, want, rtol=1e-4, atol=1e-5):
+            no_bootstrap = gae_advantages(rewards, values[:, :-1], torch.ones(batch, steps), gamma, lam)[0]
+            expect(not torch.allclose(advantages, no_bootstrap, rtol=1e-4, atol=1e-5),
+                   f"the advantages of {what} ignore the bootstrap value: delta at the last step is "
+                   "r + gamma * values[:, T] - values[:, T - 1].")
+            expect_close(advantages, want, f"the advantages of {what}", rtol=1e-4, atol=1e-5)
+        expect_tensor(returns, (batch, steps), torch.float32, f"the returns of {what}")
+        expect_close(returns, want_returns, f"the returns of {what} (advantages + values[:, :T])", rtol=1e-4,
+                     atol=1e-5)
