@@ -9,6 +9,8 @@ from typing import Any
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from utils.checking import exercise, expect, expect_type
+from utils.data import HELPDESK_SYSTEM
+from utils.models import load_tokenizer  # imported with the module: the grader imports checks once, then forks
 
 
 @exercise("8.1", "heading_questions")
@@ -63,9 +65,6 @@ def _rag_messages(system: str, question: str, passages: list[str], kept: int) ->
 @exercise("8.3", "rag_messages")
 def check_rag_messages(rag_messages: Callable[..., list[dict[str, str]]]) -> None:
     """rag_messages keeps the longest prefix of the ranked passages whose chat prompt fits the token budget."""
-    from utils.data import HELPDESK_SYSTEM
-    from utils.models import load_tokenizer
-
     tokenizer = load_tokenizer("chat")
     question = "How can I change the name on my account?"
     passages = ["Open Settings > Account, edit the Name field and click Save.",

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+# Imported with the module, not in the check: the grader imports the checks once and forks for every exercise.
+import torch
+from transformers import DataCollatorForSeq2Seq, T5Config, T5ForConditionalGeneration
+
 from utils.checking import exercise, expect, expect_tensor, expect_type
+from utils.models import load_tokenizer
+from utils.summarization import seq2seq_features
 
 
 @exercise("9.1", "chunk_tokens")
@@ -67,12 +73,6 @@ def check_map_reduce_words(map_reduce_words: Callable[..., str]) -> None:
 @exercise("9.4", "seq2seq_collate")
 def check_seq2seq_collate(seq2seq_collate: Callable[..., dict]) -> None:
     """seq2seq_collate makes the batch transformers' DataCollatorForSeq2Seq makes for a T5 model."""
-    import torch
-    from transformers import DataCollatorForSeq2Seq, T5Config, T5ForConditionalGeneration
-
-    from utils.models import load_tokenizer
-    from utils.summarization import seq2seq_features
-
     tokenizer = load_tokenizer("seq2seq")
     start = 5  # not the pad id (T5's own start token is its pad token, which would hide a mix-up)
     t5 = T5ForConditionalGeneration(T5Config(vocab_size=len(tokenizer), d_model=8, d_ff=8, d_kv=4, num_heads=1,

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from utils.checking import exercise, expect, expect_close, expect_optional, expect_type
+from utils.triage import guarded
 
 
 @exercise("10.1", "extract_triage_level")
@@ -75,8 +76,6 @@ class _Model:
 def check_with_guard(with_guard: Callable[..., Callable[[list[str]], list[str]]]) -> None:
     """with_guard wraps a batch responder exactly like utils.triage.guarded: fixed crisis answers, dose refusals,
     the disclaimer, and one call of the model per batch on the messages the rules did not answer."""
-    from utils.triage import guarded
-
     batches = [["I have had a mild cold for two days.", "I want to end my life tonight.",
                 "How many tablets of paracetamol can I take?", "My chest hurts and my left arm is numb."],
                ["I took 20 pills of my sleeping medicine, what dose is dangerous?",
