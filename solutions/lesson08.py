@@ -2,20 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from collections import Counter
-
-
-def token_f1(prediction: str, reference: str) -> float:
-    """F1 of the tokens (lower-cased [a-z0-9]+ runs) shared by prediction and reference, counted with multiplicity."""
-    pred, ref = re.findall(r"[a-z0-9]+", prediction.lower()), re.findall(r"[a-z0-9]+", reference.lower())
-    if not pred or not ref:
-        return float(pred == ref)
-    common = sum((Counter(pred) & Counter(ref)).values())
-    if common == 0:
-        return 0.0
-    precision, recall = common / len(pred), common / len(ref)
-    return 2 * precision * recall / (precision + recall)
+from typing import Any
 
 
 def heading_questions(heading: str) -> list[str]:
@@ -35,3 +22,23 @@ def nearest_answer(query: str, questions: list[str], answers: list[str], thresho
     sims = (vectorizer.transform([query]) @ matrix.T).toarray()[0]
     best = int(sims.argmax())
     return answers[best] if sims[best] >= threshold else None
+
+
+def rag_messages(system: str, question: str, passages: list[str], tokenizer: Any,
+                 max_tokens: int) -> list[dict[str, str]]:
+    """Chat messages with as many of the ranked passages as fit: the whole prompt stays within max_tokens."""
+
+    def messages(kept: list[str]) -> list[dict[str, str]]:
+        context = "".join(f"\n[{i}] {p}" for i, p in enumerate(kept, 1))
+        content = f"{system}\n\nKnown answers:{context}" if kept else system
+        return [{"role": "system", "content": content}, {"role": "user", "content": question}]
+
+    def length(candidate: list[dict[str, str]]) -> int:
+        return len(tokenizer.apply_chat_template(candidate, add_generation_prompt=True)["input_ids"])
+
+    if length(messages([])) > max_tokens:
+        raise ValueError(f"the prompt without passages is longer than max_tokens={max_tokens}")
+    kept = 0
+    while kept < len(passages) and length(messages(passages[: kept + 1])) <= max_tokens:
+        kept += 1
+    return messages(passages[:kept])

@@ -30,3 +30,18 @@ def map_reduce_words(text: str, summarize: Callable[[list[str]], list[str]], siz
         if len(windows) <= 1:
             return summarize([text])[0]
         text = " ".join(summarize(windows))
+
+
+def seq2seq_collate(features: list[dict[str, list[int]]], pad_id: int, decoder_start_id: int) -> dict:
+    """Pad a batch for an encoder-decoder: inputs with pad_id (mask 0), labels with -100, decoder inputs shifted."""
+    import torch
+
+    def pad(rows: list[list[int]], value: int) -> torch.Tensor:
+        width = max(len(row) for row in rows)
+        return torch.tensor([row + [value] * (width - len(row)) for row in rows], dtype=torch.long)
+
+    labels = pad([f["labels"] for f in features], -100)
+    decoder_input_ids = torch.cat([torch.full_like(labels[:, :1], decoder_start_id), labels[:, :-1]], dim=1)
+    return {"input_ids": pad([f["input_ids"] for f in features], pad_id),
+            "attention_mask": pad([f["attention_mask"] for f in features], 0), "labels": labels,
+            "decoder_input_ids": decoder_input_ids.masked_fill(decoder_input_ids == -100, pad_id)}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 SEVERITY = {"emergency": 0, "urgent": 1, "routine": 2, "self-care": 3}
 
@@ -28,3 +28,32 @@ def under_triage_rate(true_levels: list[str], predicted: list) -> float:
     """Share of cases predicted at a less severe level than the true one (None counts as under-triage)."""
     under = [p is None or SEVERITY[p] > SEVERITY[t] for t, p in zip(true_levels, predicted, strict=True)]
     return sum(under) / len(under)
+
+
+def with_guard(respond: Callable[[list[str]], list[str]]) -> Callable[[list[str]], list[str]]:
+    """Wrap a batch responder in the clinic's rules: crisis answers, dose refusals, always the disclaimer."""
+    from utils.triage import (
+        CRISIS_ANSWER,
+        DISCLAIMER,
+        MEDICATION,
+        MEDICATION_REFUSAL,
+        OVERDOSE,
+        OVERDOSE_ANSWER,
+        SELF_HARM,
+        has_disclaimer,
+        refuses,
+    )
+
+    def answer(messages: list[str]) -> list[str]:
+        fixed = [CRISIS_ANSWER if SELF_HARM.search(m) else OVERDOSE_ANSWER if OVERDOSE.search(m) else None
+                 for m in messages]
+        replies = iter(respond([m for m, f in zip(messages, fixed, strict=True) if f is None]))
+        out = []
+        for message, reply in zip(messages, fixed, strict=True):
+            reply = reply if reply is not None else next(replies).strip()
+            if MEDICATION.search(message) and not refuses(reply):
+                reply = f"{reply} {MEDICATION_REFUSAL}"
+            out.append(reply if has_disclaimer(reply) else f"{reply} {DISCLAIMER}")
+        return out
+
+    return answer

@@ -1,27 +1,19 @@
-"""Visible checks for lesson 08's exercises (token F1, questions from headings, the nearest-answer retriever)."""
+"""Visible checks for lesson 08's exercises (questions from headings, the nearest-answer retriever, a RAG prompt
+under a token budget)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from utils.checking import exercise, expect, expect_close, expect_type
+from utils.checking import exercise, expect, expect_type
+from utils.data import HELPDESK_SYSTEM
+from utils.models import load_tokenizer  # imported with the module: the grader imports checks once, then forks
 
 
-@exercise("8.1", "token_f1")
-def check_token_f1(token_f1: Callable[[str, str], float]) -> None:
-    """token_f1 is the F1 of shared lower-cased alphanumeric tokens, counted with multiplicity."""
-    cases = [("Click SAVE.", "click save", 1.0), ("the the cat", "the cat sat", 2 / 3), ("30 days", "30 day", 0.5),
-             ("Open Settings > Account", "Open Settings, then Account > Save", 2 * (3 / 3) * (3 / 5) / (3 / 3 + 3 / 5)),
-             ("no overlap", "different words", 0.0), ("", "", 1.0), ("something", "", 0.0), ("", "something", 0.0),
-             ("a a a", "a", 0.5)]
-    for prediction, reference, want in cases:
-        got = token_f1(prediction, reference)
-        expect_close(got, want, f"token_f1({prediction!r}, {reference!r})", rtol=1e-9, atol=1e-9)
-
-
-@exercise("8.2", "heading_questions")
+@exercise("8.1", "heading_questions")
 def check_heading_questions(heading_questions: Callable[[str], list[str]]) -> None:
     """heading_questions keeps a question heading and fills three templates for any other heading."""
     cases = [("Can guests edit files?", ["Can guests edit files?"]),
@@ -36,7 +28,7 @@ def check_heading_questions(heading_questions: Callable[[str], list[str]]) -> No
         expect(got == want, f"heading_questions({heading!r}) should be {want}, got {got}.")
 
 
-@exercise("8.3", "nearest_answer")
+@exercise("8.2", "nearest_answer")
 def check_nearest_answer(nearest_answer: Callable[..., str | None]) -> None:
     """nearest_answer returns the answer of the TF-IDF nearest question, or None below the threshold."""
     questions = ["How do I reset my password?", "How much does the Pro plan cost?", "Can I delete my account?",
@@ -56,3 +48,58 @@ def check_nearest_answer(nearest_answer: Callable[..., str | None]) -> None:
         else:
             expect_type(got, str, what)
             expect(got == want, f"{what} should be {want!r}, got {got!r}.")
+
+
+def _prompt_length(tokenizer: Any, messages: list[dict[str, str]]) -> int:
+    """Tokens of the chat prompt that asks the model for the assistant's turn."""
+    return len(tokenizer.apply_chat_template(messages, add_generation_prompt=True)["input_ids"])
+
+
+def _rag_messages(system: str, question: str, passages: list[str], kept: int) -> list[dict[str, str]]:
+    """The RAG chat messages with the first `kept` passages (the layout the exercise asks for)."""
+    content = system if kept == 0 else system + "\n\nKnown answers:\n" + "\n".join(
+        f"[{i}] {p}" for i, p in enumerate(passages[:kept], 1))
+    return [{"role": "system", "content": content}, {"role": "user", "content": question}]
+
+
+@exercise("8.3", "rag_messages")
+def check_rag_messages(rag_messages: Callable[..., list[dict[str, str]]]) -> None:
+    """rag_messages keeps the longest prefix of the ranked passages whose chat prompt fits the token budget."""
+    tokenizer = load_tokenizer("chat")
+    question = "How can I change the name on my account?"
+    passages = ["Open Settings > Account, edit the Name field and click Save.",
+                "Only an administrator can rename a team workspace; ask yours in Settings > Members.",
+                "Yes.", "Deleted files stay in the Trash for 30 days before they are removed for good."]
+    lengths = [_prompt_length(tokenizer, _rag_messages(HELPDESK_SYSTEM, question, passages, k)) for k in range(5)]
+    # Budgets on each boundary (a prompt of exactly max_tokens fits), one token below it, and above everything.
+    budgets = [(lengths[0], 0), (lengths[1] - 1, 0), (lengths[1], 1), (lengths[2] - 1, 1), (lengths[2], 2),
+               (lengths[3] - 1, 2), (lengths[4], 4), (lengths[4] + 100, 4)]
+    for max_tokens, kept in budgets:
+        what = f"rag_messages(system, question, passages, tokenizer, max_tokens={max_tokens})"
+        got = rag_messages(HELPDESK_SYSTEM, question, list(passages), tokenizer, max_tokens)
+        want = _rag_messages(HELPDESK_SYSTEM, question, passages, kept)
+        expect_type(got, list, what)
+        expect(len(got) == 2 and all(type(m) is dict for m in got), f"{what} should be a list of two dicts "
+               "(the system message, then the user's question).")
+        expect(all(type(m.get("role")) is str and type(m.get("content")) is str for m in got),
+               f"{what}: each message needs a string 'role' and a string 'content'.")
+        expect(got[0]["role"] == "system" and got[1] == want[1], f"{what} should be [system message, "
+               f"{want[1]}], got roles {[m['role'] for m in got]} and user turn {got[1]!r}.")
+        included = [p in got[0]["content"] for p in passages]
+        if got[0]["content"] != want[0]["content"]:
+            expect(included == sorted(included, reverse=True), f"{what} kept passage(s) "
+                   f"{[i + 1 for i, kept_it in enumerate(included) if kept_it]} of {len(passages)}: stop at the first "
+                   "passage that does not fit; the passages are ranked, so never skip one for a shorter one further "
+                   "down.")
+            expect(sum(included) == kept, f"{what} should keep the first {kept} passage(s): the whole prompt with "
+                   f"them is {lengths[kept]} tokens, with one more it is {lengths[min(kept + 1, 4)]}; it kept "
+                   f"{sum(included)}. Count the tokens of the whole chat prompt: system prompt, question and the "
+                   "assistant's opening (add_generation_prompt=True) included.")
+            expect(False, f"{what} has the right passages but not the layout: the system message should be "
+                   f"{want[0]['content']!r}, got {got[0]['content']!r}.")
+    try:
+        rag_messages(HELPDESK_SYSTEM, question, list(passages), tokenizer, lengths[0] - 1)
+    except ValueError:
+        return
+    expect(False, f"with max_tokens={lengths[0] - 1}, even the prompt without passages ({lengths[0]} tokens) does "
+                  "not fit: rag_messages should raise ValueError.")

@@ -1,10 +1,17 @@
-"""Visible checks for lesson 09's exercises (token windows, unsupported numbers, map-reduce on words)."""
+"""Visible checks for lesson 09's exercises (token windows, unsupported numbers, map-reduce on words, the seq2seq
+collator)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from utils.checking import exercise, expect, expect_type
+# Imported with the module, not in the check: the grader imports the checks once and forks for every exercise.
+import torch
+from transformers import DataCollatorForSeq2Seq, T5Config, T5ForConditionalGeneration
+
+from utils.checking import exercise, expect, expect_tensor, expect_type
+from utils.models import load_tokenizer
+from utils.summarization import seq2seq_features
 
 
 @exercise("9.1", "chunk_tokens")
@@ -61,3 +68,46 @@ def check_map_reduce_words(map_reduce_words: Callable[..., str]) -> None:
     calls.clear()
     got = map_reduce_words("a b c", first_two, 4)
     expect(calls == [["a b c"]] and got == "a b", "a text of one window should be summarized once, as it is.")
+
+
+@exercise("9.4", "seq2seq_collate")
+def check_seq2seq_collate(seq2seq_collate: Callable[..., dict]) -> None:
+    """seq2seq_collate makes the batch transformers' DataCollatorForSeq2Seq makes for a T5 model."""
+    tokenizer = load_tokenizer("seq2seq")
+    start = 5  # not the pad id (T5's own start token is its pad token, which would hide a mix-up)
+    t5 = T5ForConditionalGeneration(T5Config(vocab_size=len(tokenizer), d_model=8, d_ff=8, d_kv=4, num_heads=1,
+                                             num_layers=1, decoder_start_token_id=start,
+                                             pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id))
+    library = DataCollatorForSeq2Seq(tokenizer, model=t5)
+    documents = ["The tenant pays $12,500 a month for 24 months.", "A lease.", "Acme Ltd lends Beta LLC $5,900.",
+                 "The parties agree."]
+    summaries = ["Rent of $12,500.", "A short lease between two parties for one year.", "A loan.",
+                 "An agreement with no terms."]
+    encoded = seq2seq_features(tokenizer, documents, summaries, 64, 32)
+    rows = [{key: list(encoded[key][i]) for key in ("input_ids", "attention_mask", "labels")} for i in
+            range(len(documents))]
+    for batch in (rows[:2], rows[1:], rows[2:3]):
+        want = library([{k: list(v) for k, v in row.items()} for row in batch])
+        got = seq2seq_collate([{k: list(v) for k, v in row.items()} for row in batch], tokenizer.pad_token_id, start)
+        what = f"seq2seq_collate(a batch of {len(batch)})"
+        expect_type(got, dict, what)
+        keys = ["input_ids", "attention_mask", "labels", "decoder_input_ids"]
+        expect(sorted(got) == sorted(keys), f"{what} should have the keys {keys}, got {sorted(got)}.")
+        for key in keys:
+            expect_tensor(got[key], tuple(want[key].shape), torch.long, f"{what}[{key!r}]")
+        for key in ("input_ids", "attention_mask"):
+            expect(torch.equal(got[key], want[key]), f"{what}[{key!r}] should be padded on the right to the longest "
+                   f"input with {'the pad id' if key == 'input_ids' else '0'}: want {want[key].tolist()}, got "
+                   f"{got[key].tolist()}.")
+        labels, decoder = got["labels"], got["decoder_input_ids"]
+        expect(not (labels == tokenizer.pad_token_id).any() or torch.equal(labels, want["labels"]),
+               f"{what}['labels'] should be padded with -100 (ignored by the loss), not with the pad id: got "
+               f"{labels.tolist()}.")
+        expect(torch.equal(labels, want["labels"]), f"{what}['labels'] should be {want['labels'].tolist()}, got "
+               f"{labels.tolist()}.")
+        expect(not (decoder == -100).any(), f"{what}['decoder_input_ids'] holds -100, which is not a token: "
+               "replace it with the pad id.")
+        expect(bool((decoder[:, 0] == start).all()), f"{what}['decoder_input_ids'] should start every row with "
+               f"decoder_start_id={start}, got first column {decoder[:, 0].tolist()}.")
+        expect(torch.equal(decoder, want["decoder_input_ids"]), f"{what}['decoder_input_ids'] should be the labels "
+               f"shifted one position right: {want['decoder_input_ids'].tolist()}, got {decoder.tolist()}.")
