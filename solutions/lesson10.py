@@ -32,7 +32,7 @@ def under_triage_rate(true_levels: list[str], predicted: list) -> float:
 
 def with_guard(respond: Callable[[list[str]], list[str]]) -> Callable[[list[str]], list[str]]:
     """Wrap a batch responder in the clinic's rules: crisis answers, dose refusals, always the disclaimer."""
-    from utils.triage import (
+    from utils.projects.triage import (
         CRISIS_ANSWER,
         DISCLAIMER,
         MEDICATION,

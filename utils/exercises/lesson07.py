@@ -14,9 +14,9 @@ from trl.trainer.sft_trainer import DataCollatorForLanguageModeling
 
 from utils.chat import chat_features
 from utils.checking import exercise, expect
+from utils.course.profiles import PROFILES
+from utils.course.tiny_models import ensure_base
 from utils.finetune.config import optimizer_steps as reference_steps
-from utils.profiles import PROFILES
-from utils.tiny_models import ensure_base
 
 
 @exercise("7.1", "detect_schema")

@@ -9,8 +9,8 @@ from typing import Any
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from utils.checking import exercise, expect, expect_type
-from utils.data import HELPDESK_SYSTEM
-from utils.models import load_tokenizer  # imported with the module: the grader imports checks once, then forks
+from utils.course.data import HELPDESK_SYSTEM
+from utils.course.models import load_tokenizer  # imported with the module: the grader imports checks once, then forks
 
 
 @exercise("8.1", "heading_questions")

@@ -10,7 +10,7 @@ import torch
 from transformers import DataCollatorForSeq2Seq, T5Config, T5ForConditionalGeneration
 
 from utils.checking import exercise, expect, expect_tensor, expect_type
-from utils.models import load_tokenizer
+from utils.course.models import load_tokenizer
 from utils.summarization import seq2seq_features
 
 

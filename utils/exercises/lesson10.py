@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from utils.checking import exercise, expect, expect_close, expect_optional, expect_type
-from utils.triage import guarded
+from utils.projects.triage import guarded
 
 
 @exercise("10.1", "extract_triage_level")
@@ -74,8 +74,8 @@ class _Model:
 
 @exercise("10.4", "with_guard")
 def check_with_guard(with_guard: Callable[..., Callable[[list[str]], list[str]]]) -> None:
-    """with_guard wraps a batch responder exactly like utils.triage.guarded: fixed crisis answers, dose refusals,
-    the disclaimer, and one call of the model per batch on the messages the rules did not answer."""
+    """with_guard wraps a batch responder exactly like utils.projects.triage.guarded: fixed crisis answers, dose
+    refusals, the disclaimer, and one call of the model per batch on the messages the rules did not answer."""
     batches = [["I have had a mild cold for two days.", "I want to end my life tonight.",
                 "How many tablets of paracetamol can I take?", "My chest hurts and my left arm is numb."],
                ["I took 20 pills of my sleeping medicine, what dose is dangerous?",
