@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import torch
+from transformers import GPT2Config, GPT2LMHeadModel
+
 from utils.checking import exercise, expect, expect_type
 
 
@@ -61,9 +64,6 @@ def gpt2_formula(vocab_size: int, n_positions: int, n_embd: int, n_layer: int) -
 @exercise("0.4", "small_gpt2")
 def check_small_gpt2(small_gpt2: Callable[..., tuple[Any, int]]) -> None:
     """small_gpt2 builds a random GPT2LMHeadModel of the given sizes and counts its distinct parameters."""
-    import torch
-    from transformers import GPT2Config, GPT2LMHeadModel
-
     for vocab, positions, width, layers, heads in [(300, 32, 16, 2, 2), (1000, 64, 32, 3, 4)]:
         sizes = dict(vocab_size=vocab, n_positions=positions, n_embd=width, n_layer=layers, n_head=heads)
         what = "small_gpt2(" + ", ".join(f"{k}={v}" for k, v in sizes.items()) + ")"
