@@ -10,8 +10,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from utils.course.paths import REPO_ROOT
 from utils.errors import CourseError
-from utils.grade.checks import REPO
 from utils.grade.plan import make_plan, read_hidden, read_points
 from utils.grade.pool import Pool, Setup, grade, sandbox_prefix
 from utils.grade.report import feedback, fmt, max_score, score, write_gradebook, write_nbgrader
@@ -48,8 +48,9 @@ def run(args: argparse.Namespace) -> int:
     plan = make_plan(lesson, hidden, read_points(args.points))
     out = Path(args.out)
     (out / "feedback").mkdir(parents=True, exist_ok=True)
-    private = [*(sub.path for sub in subs), *(path for path, _ in hidden), *map(Path, args.tests), REPO / "solutions",
-               out / "feedback", out / "gradebook.csv", out / "nbgrader.csv"]  # graded code may not open these
+    # graded code may not open these
+    private = [*(sub.path for sub in subs), *(path for path, _ in hidden), *map(Path, args.tests),
+               REPO_ROOT / "solutions", out / "feedback", out / "gradebook.csv", out / "nbgrader.csv"]
     deny = [str(path.resolve()) for path in private]
     prefix, isolation = sandbox_prefix()
     setup = Setup(lesson, [source for _, source in hidden], args.timeout, args.memory, deny, prefix)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import importlib
-from pathlib import Path
 
 from utils import checking
+from utils.course.paths import REPO_ROOT
 
-REPO = Path(__file__).resolve().parents[2]
 HIDDEN_FILE = "<hidden tests>"
 Checks = dict[str, list[tuple[str, checking.Exercise]]]  # exercise id -> (label, check) per check
 
@@ -29,7 +28,7 @@ def id_key(ex_id: str) -> tuple[int, ...]:
 def load_checks(lesson: int, hidden: list[str]) -> Checks:
     """Lesson `lesson`'s checks by exercise id: (label, check) for the visible check, then one per hidden source."""
     checks: Checks = {}
-    if (REPO / "utils" / "exercises" / f"lesson{lesson:02d}.py").exists():
+    if (REPO_ROOT / "utils" / "exercises" / f"lesson{lesson:02d}.py").exists():
         importlib.import_module(f"utils.exercises.lesson{lesson:02d}")
         checks = {i: [("visible check", ex)] for i, ex in checking.REGISTRY.items() if id_key(i)[0] == lesson}
     saved = checking.REGISTRY

@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 
 from utils.course.notebook_cells import exercise_cells
+from utils.course.paths import REPO_ROOT
 from utils.errors import CourseError
-from utils.grade.checks import REPO
 from utils.grade.plan import make_plan
 
 HOSTILE = [  # the first three exercise cells of the hostile submission, and the problem the grader then names
@@ -32,7 +32,7 @@ HOSTILE = [  # the first three exercise cells of the hostile submission, and the
 
 def lesson_notebook(lesson: int) -> Path:
     """The notebook of lesson `lesson` in lessons/, or CourseError."""
-    found = sorted((REPO / "lessons").glob(f"{lesson:02d}_*.ipynb"))
+    found = sorted((REPO_ROOT / "lessons").glob(f"{lesson:02d}_*.ipynb"))
     if not found:
         raise CourseError(f"There is no notebook lessons/{lesson:02d}_*.ipynb.")
     return found[0]
@@ -51,7 +51,7 @@ def with_cells(source: Path, cells: dict[str, str]) -> dict:
 def samples(lesson: int, count: int = 5) -> dict[str, dict]:
     """`count` submissions (at least the five kinds) of lesson `lesson`, by student name, as notebook JSON."""
     plan = make_plan(lesson, [], {})
-    solution = (REPO / "solutions" / f"lesson{lesson:02d}.py").read_text(encoding="utf-8")
+    solution = (REPO_ROOT / "solutions" / f"lesson{lesson:02d}.py").read_text(encoding="utf-8")
     correct = {ex.id: f"# EXERCISE {ex.id}: {ex.name}\n{solution}" for ex in plan}
     first = plan[0]
     broken = f"# EXERCISE {first.id}: {first.name}\ndef {first.name}(:\n    return None\n"
