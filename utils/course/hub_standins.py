@@ -25,6 +25,7 @@ from filelock import FileLock
 
 from utils.course.hub_facts import CHUNK_TAG_COUNT, DATASETS, MODELS, NER_TAGS, POS_TAG_COUNT, ModelFacts
 from utils.course.paths import DATA_DIR, cache_dir
+from utils.course.tasks import TASKS
 
 BUILD_VERSION = 1  # bump to rebuild every stand-in after a change in how they are built
 STAMP_FILE = "standins.json"
@@ -257,23 +258,23 @@ def ultrafeedback_row(row: dict, split: str, rng: random.Random) -> dict:
             "score_chosen": chosen, "score_rejected": chosen - rng.choice([1.0, 2.5, 4.0, 6.0])}
 
 
-ROW_MAKERS: dict[str, tuple[str, Callable[[dict, str, random.Random], dict]]] = {
-    "Salesforce/wikitext": ("pretrain", wikitext_row),
-    "stanfordnlp/imdb": ("classification", imdb_row),
-    "eriktks/conll2003": ("ner", conll_row),
-    "FiscalNote/billsum": ("summarization", billsum_row),
-    "bitext/Bitext-customer-support-llm-chatbot-training-dataset": ("helpdesk", bitext_row),
-    "trl-lib/ultrafeedback_binarized": ("preferences", ultrafeedback_row),
+ROW_MAKERS: dict[str, Callable[[dict, str, random.Random], dict]] = {  # task -> maker of its hub set's rows
+    "pretrain": wikitext_row,
+    "classification": imdb_row,
+    "ner": conll_row,
+    "summarization": billsum_row,
+    "helpdesk": bitext_row,
+    "preferences": ultrafeedback_row,
 }
 
 
 def synthetic_rows(name: str, split: str, count: int) -> list[dict]:
-    """`count` rows of data set `name`'s split, made from the course's data/ rows with a fixed seed."""
-    task, make = ROW_MAKERS[name]
+    """`count` rows of data set `name`'s split, made from the rows of the course task it stands for, seeded."""
+    task = next(task.name for task in TASKS.values() if task.hub is not None and task.hub.name == name)
     rng = random.Random(f"{name}/{split}")
     rows = source_rows(task, split)
     rng.shuffle(rows)
-    return [make(rows[i % len(rows)], split, rng) for i in range(count)]
+    return [ROW_MAKERS[task](rows[i % len(rows)], split, rng) for i in range(count)]
 
 
 def write_dataset(name: str, datasets_cache: Path, scratch: Path, key: str) -> dict:
