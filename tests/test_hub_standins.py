@@ -15,7 +15,8 @@ import pytest
 
 from utils.course.hub_facts import DATASETS, MODELS
 
-AUTO = {"MaskedLM": "AutoModelForMaskedLM", "ConditionalGeneration": "AutoModelForSeq2SeqLM"}  # else causal
+AUTO = {"ForMaskedLM": "AutoModelForMaskedLM", "ForConditionalGeneration": "AutoModelForSeq2SeqLM",
+        "ForCausalLM": "AutoModelForCausalLM", "LMHeadModel": "AutoModelForCausalLM"}  # else AutoModel (no head)
 CHAT = [{"role": "user", "content": "Hi there"}, {"role": "assistant", "content": "Hello"}]
 
 
@@ -23,7 +24,7 @@ def probe_model(name: str) -> dict:
     """What the stand-in of model `name` loads as, through the Auto classes a lesson uses."""
     import transformers
 
-    auto = next((cls for end, cls in AUTO.items() if MODELS[name].architecture.endswith(end)), "AutoModelForCausalLM")
+    auto = next((cls for end, cls in AUTO.items() if MODELS[name].architecture.endswith(end)), "AutoModel")
     model = getattr(transformers, auto).from_pretrained(name)
     tok = transformers.AutoTokenizer.from_pretrained(name)
     ids = tok("Hello world, this is a test.")["input_ids"]
@@ -34,6 +35,7 @@ def probe_model(name: str) -> dict:
                                                                        "mask")},
             "first": ids[0], "last": ids[-1], "word_ids": words.word_ids(), "max_length": tok.model_max_length,
             "decoded": tok.decode(ids, skip_special_tokens=True),
+            "uncased": tok("Reset My Password")["input_ids"] == tok("reset my password")["input_ids"],
             "chat": tok.apply_chat_template(CHAT, tokenize=False, add_generation_prompt=True)
             if tok.chat_template else None}
 
@@ -66,10 +68,21 @@ def probe_tasks() -> dict:
     return out
 
 
+def probe_retriever() -> dict:
+    """What lesson 08's `make_retriever` builds in the full profile: its class and the shape of its similarities."""
+    from utils.course.profiles import resolve_profile
+    from utils.projects.qa.retrieval import make_retriever
+
+    retriever = make_retriever(["How do I reset my password?", "Can I delete my account?"], ["A", "B"],
+                               resolve_profile()[0])
+    return {"class": type(retriever).__name__, "shape": list(retriever.similarities(["password"]).shape)}
+
+
 def probe() -> dict:
     """Everything the tests check, gathered in one process."""
     return {"models": {name: probe_model(name) for name in MODELS},
-            "datasets": {name: probe_dataset(name) for name in DATASETS}, "tasks": probe_tasks()}
+            "datasets": {name: probe_dataset(name) for name in DATASETS}, "tasks": probe_tasks(),
+            "retriever": probe_retriever()}
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +106,7 @@ def test_model_loads_by_its_real_name(seen: dict, name: str) -> None:
     for role, token in facts.roles.items():
         assert got["roles"][role] == token, role
     assert "this is a test" in got["decoded"]
+    assert got["uncased"] == (facts.tokenizer == "wordpiece")  # uncased BERT lower-cases; the others keep case
 
 
 @pytest.mark.parametrize("name", list(MODELS))
@@ -134,6 +148,11 @@ def test_preference_rows_repeat_the_user_turn(seen: dict) -> None:
     row = seen["datasets"]["trl-lib/ultrafeedback_binarized"]["row"]
     assert [m["role"] for m in row["chosen"]] == ["user", "assistant"]
     assert seen["datasets"]["stanfordnlp/imdb"]["row"]["label"] in (0, 1)
+
+
+def test_sentence_encoder_loads_for_the_qa_retriever(seen: dict) -> None:
+    assert seen["models"]["sentence-transformers/all-MiniLM-L6-v2"]["class"] == "BertModel"
+    assert seen["retriever"] == {"class": "EmbeddingRetriever", "shape": [1, 2]}
 
 
 def test_every_hub_task_loads_in_the_course_schema(seen: dict) -> None:

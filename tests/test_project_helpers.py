@@ -7,10 +7,13 @@ import math
 from pathlib import Path
 
 import pytest
+import torch
 from rouge_score import rouge_scorer
 from sklearn.metrics import recall_score
 
+from utils.course.models import model_name
 from utils.course.paths import fresh_output_dir
+from utils.course.profiles import PROFILES
 from utils.errors import CourseError
 from utils.projects.legal.chunking import chunk_count, chunk_tokens, map_reduce
 from utils.projects.legal.faithfulness import (
@@ -22,7 +25,15 @@ from utils.projects.legal.faithfulness import (
 )
 from utils.projects.qa.answer_metrics import exact_match, mean_token_f1, token_f1
 from utils.projects.qa.data import chat_example, documents_to_qa, folder_to_qa, markdown_sections, read_qa_csv
-from utils.projects.qa.retrieval import TfidfRetriever
+from utils.projects.qa.rag import prompt_length, rag_messages, rag_prompt
+from utils.projects.qa.retrieval import (
+    EMBEDDING_MODEL,
+    EmbeddingRetriever,
+    TfidfRetriever,
+    make_retriever,
+    mean_pool,
+    sentence_embeddings,
+)
 from utils.projects.triage import (
     DISCLAIMER,
     OUT_OF_SCOPE_ANSWER,
@@ -58,7 +69,87 @@ def test_retriever_finds_paraphrase_and_falls_back() -> None:
     assert retriever.answer(["Write a poem about oceans"]) == ["?"]
     with pytest.raises(ValueError):
         TfidfRetriever(["q"], [])
+    assert type(make_retriever(["reset password"], ["a"], PROFILES["tiny"])) is TfidfRetriever
 
+
+def test_updated_retriever_shares_the_index() -> None:
+    retriever = TfidfRetriever(["How do I reset my password?", "Can I delete my account?"], ["Old.", "Yes."])
+    new = retriever.updated(answers=["New.", "Yes."], threshold=0.9)
+    assert new.matrix is retriever.matrix and new.answer(["reset my password"]) == ["New."]
+    assert retriever.answer(["reset my password"]) == ["Old."] and retriever.threshold == 0.0
+    assert new.answer(["pizza account"]) == [new.fallback]
+    with pytest.raises(ValueError):
+        retriever.updated(answers=["one answer too few"])
+
+
+def test_mean_pool_ignores_padding() -> None:
+    hidden = torch.randn(2, 4, 3)
+    mask = torch.tensor([[1, 1, 0, 0], [1, 1, 1, 1]])
+    pooled = mean_pool(hidden, mask)
+    assert torch.allclose(pooled, torch.stack([hidden[0, :2].mean(0), hidden[1].mean(0)]))
+    hidden[0, 2:] = 1e6  # whatever sits at padded positions
+    assert torch.allclose(mean_pool(hidden, mask)[0], pooled[0])
+
+
+@pytest.fixture(scope="module")
+def random_encoder() -> tuple:
+    """A random-weight BERT with the stand-in WordPiece tokenizer of EMBEDDING_MODEL, built locally (no hub)."""
+    from transformers import BertConfig, BertModel
+
+    from utils.course.hub_facts import MODELS
+    from utils.course.hub_standins import build_tokenizer, corpus, train_body
+
+    facts = MODELS[EMBEDDING_MODEL]
+    tokenizer = build_tokenizer(facts, train_body("wordpiece", corpus()[:300]))
+    torch.manual_seed(0)
+    config = BertConfig(vocab_size=facts.vocab, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                        num_attention_heads=4, max_position_embeddings=64)
+    return BertModel(config), tokenizer
+
+
+def test_embedding_retriever_ranks_a_duplicate_first(random_encoder: tuple) -> None:
+    model, tokenizer = random_encoder
+    questions = ["How do I reset my password?", "How much does the Pro plan cost per month for a team?",
+                 "Can I delete my account?", "Where are your data centres?"]
+    retriever = EmbeddingRetriever(questions, ["A", "B", "C", "D"], model, tokenizer, batch_size=3)
+    assert not model.training  # eval mode: no dropout, so the same text always gets the same embedding
+    sims = retriever.similarities(questions)
+    assert sims.shape == (4, 4) and all(i == int(row.argmax()) for i, row in enumerate(sims))
+    assert all(math.isclose(sims[i, i], 1.0, abs_tol=1e-5) for i in range(4))  # unit vectors: cosine with itself
+    assert retriever.best([questions[2]])[0][0] == 2 and retriever.answer([questions[3]]) == ["D"]
+
+
+def test_sentence_embeddings_do_not_depend_on_batch_padding(random_encoder: tuple) -> None:
+    model, tokenizer = random_encoder
+    model.eval()
+    short, long = "Can I delete my account?", "How much does the Pro plan cost per month for a team of twelve people?"
+    alone = sentence_embeddings(model, tokenizer, [short])
+    padded = sentence_embeddings(model, tokenizer, [short, long])  # short is padded to long's length here
+    assert len(tokenizer([short])["input_ids"][0]) < len(tokenizer([long])["input_ids"][0])
+    assert torch.allclose(alone[0], padded[0], atol=1e-5)
+    assert torch.allclose(padded.norm(dim=-1), torch.ones(2))
+
+
+def test_rag_messages_keep_the_ranked_passages_that_fit() -> None:
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(model_name("chat", PROFILES["tiny"]))
+    passages = ["Open Settings > Account and click Save.", "Ask an administrator.", "Yes."]
+    assert rag_prompt("Be brief.", "Q?", []) == [{"role": "system", "content": "Be brief."},
+                                                 {"role": "user", "content": "Q?"}]
+    assert rag_prompt("Be brief.", "Q?", passages[:2])[0]["content"] == (
+        "Be brief.\n\nKnown answers:\n[1] Open Settings > Account and click Save.\n[2] Ask an administrator.")
+    lengths = [prompt_length(tokenizer, rag_prompt("Be brief.", "Q?", passages[:k])) for k in range(4)]
+    assert lengths == sorted(lengths) and len(set(lengths)) == 4
+    for k in range(4):
+        for budget in (lengths[k], (lengths[k + 1] - 1) if k < 3 else lengths[k] + 50):
+            assert rag_messages("Be brief.", "Q?", passages, tokenizer, budget) == rag_prompt("Be brief.", "Q?",
+                                                                                            passages[:k])
+    # the third passage fits where the second does not, but a lower-ranked passage never jumps the queue
+    assert rag_messages("Be brief.", "Q?", [passages[0], "x " * 200, "Yes."], tokenizer, lengths[3]) == rag_prompt(
+        "Be brief.", "Q?", passages[:1])
+    with pytest.raises(ValueError):
+        rag_messages("Be brief.", "Q?", passages, tokenizer, lengths[0] - 1)
 
 def test_markdown_and_csv_become_chat_examples(tmp_path: Path) -> None:
     doc = "# Reset your password\nClick Forgot password.\nWe email a link.\n\nIgnored.\n\n## Is there an API?\nYes.\n"

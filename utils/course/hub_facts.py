@@ -18,7 +18,7 @@ class ModelFacts:
     architecture: str  # the class named in config.json "architectures"
     config: dict[str, Any]  # config.json fields that matter (model_type first); sizes are the real ones
     dtype: str  # the dtype the checkpoint is stored in ("float32" or "bfloat16")
-    tokenizer: str  # "byte-bpe" (GPT-2 style), "sentencepiece-bpe" (Llama style) or "unigram" (T5 style)
+    tokenizer: str  # "byte-bpe" (GPT-2), "sentencepiece-bpe" (Llama), "unigram" (T5) or "wordpiece" (uncased BERT)
     vocab: int  # entries in the tokenizer, special tokens included (can be below the config's vocab_size)
     special: dict[str, int]  # special token -> id
     roles: dict[str, str | None]  # bos/eos/unk/pad/cls/sep/mask -> the special token, or None when absent
@@ -119,6 +119,14 @@ MODELS: dict[str, ModelFacts] = {
         T5 | dict(d_model=768, d_ff=2048, num_layers=12, num_decoder_layers=12, num_heads=12,
                   feed_forward_proj="gated-gelu", tie_word_embeddings=False),
         "float32", **T5_TOKENS, params=247_577_856),
+    "sentence-transformers/all-MiniLM-L6-v2": ModelFacts(  # a sentence encoder: mean pooling, no head
+        "BertModel",
+        dict(model_type="bert", hidden_size=384, intermediate_size=1536, num_hidden_layers=6, num_attention_heads=12,
+             max_position_embeddings=512, type_vocab_size=2, vocab_size=30522, hidden_act="gelu",
+             layer_norm_eps=1e-12, pad_token_id=0),
+        "float32", "wordpiece", 30522, {"[PAD]": 0, "[UNK]": 100, "[CLS]": 101, "[SEP]": 102, "[MASK]": 103},
+        {"unk": "[UNK]", "cls": "[CLS]", "sep": "[SEP]", "pad": "[PAD]", "mask": "[MASK]"},
+        model_max_length=512, params=22_713_216),
 }
 
 

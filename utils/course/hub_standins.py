@@ -27,7 +27,7 @@ from utils.course.hub_facts import CHUNK_TAG_COUNT, DATASETS, MODELS, NER_TAGS, 
 from utils.course.paths import DATA_DIR, cache_dir
 from utils.course.tasks import TASKS
 
-BUILD_VERSION = 1  # bump to rebuild every stand-in after a change in how they are built
+BUILD_VERSION = 2  # bump to rebuild every stand-in after a change in how they are built
 STAMP_FILE = "standins.json"
 BODY_SIZE = 1500  # trained entries of each tokenizer; the rest of the real vocabulary is filler
 ROWS = 200  # synthetic rows per data set split (fewer where the real split is smaller)
@@ -40,6 +40,7 @@ SHRINK: dict[str, dict[str, Any]] = {  # model_type -> sizes for CPU; everything
     "mistral": LAYERS,
     "modernbert": dict(hidden_size=64, intermediate_size=128, num_hidden_layers=3, num_attention_heads=4),
     "t5": dict(d_model=64, d_ff=128, d_kv=16, num_layers=2, num_decoder_layers=2, num_heads=4),
+    "bert": dict(hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=4),
 }
 SENTIMENT = ["negative", "positive"]  # the course's label names in data/classification, in imdb's id order
 HELPDESK_INTENTS = [("ACCOUNT", "manage_account"), ("PAYMENT", "check_payment"), ("SERVICE", "report_problem")]
@@ -67,14 +68,22 @@ def corpus() -> list[str]:
 
 
 def train_body(kind: str, texts: list[str]):
-    """A small tokenizer of family `kind` (byte-bpe, sentencepiece-bpe, unigram) trained on `texts`, no specials."""
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    """A small tokenizer of family `kind` (byte-bpe, sentencepiece-bpe, unigram, wordpiece) trained on `texts`, no
+    specials."""
+    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
 
     if kind == "unigram":
         tok = Tokenizer(models.Unigram())
         tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
         tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
         tok.train_from_iterator(texts, trainers.UnigramTrainer(vocab_size=BODY_SIZE, show_progress=False))
+        return tok
+    if kind == "wordpiece":  # uncased BERT: lower-cased, split at spaces and punctuation, "##" continues a word
+        tok = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+        tok.normalizer = normalizers.BertNormalizer(lowercase=True)
+        tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+        tok.decoder = decoders.WordPiece()
+        tok.train_from_iterator(texts, trainers.WordPieceTrainer(vocab_size=BODY_SIZE, show_progress=False))
         return tok
     if kind == "sentencepiece-bpe":
         tok = Tokenizer(models.BPE(unk_token="<unk>", byte_fallback=True))

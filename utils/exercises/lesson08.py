@@ -4,13 +4,14 @@ under a token budget)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from utils.checking import exercise, expect, expect_type
 from utils.course.data import HELPDESK_SYSTEM
 from utils.course.models import load_tokenizer  # imported with the module: the grader imports checks once, then forks
+from utils.projects.qa.rag import prompt_length, rag_prompt
+from utils.projects.qa.rag import rag_messages as reference_rag_messages
 
 
 @exercise("8.1", "heading_questions")
@@ -50,18 +51,6 @@ def check_nearest_answer(nearest_answer: Callable[..., str | None]) -> None:
             expect(got == want, f"{what} should be {want!r}, got {got!r}.")
 
 
-def _prompt_length(tokenizer: Any, messages: list[dict[str, str]]) -> int:
-    """Tokens of the chat prompt that asks the model for the assistant's turn."""
-    return len(tokenizer.apply_chat_template(messages, add_generation_prompt=True)["input_ids"])
-
-
-def _rag_messages(system: str, question: str, passages: list[str], kept: int) -> list[dict[str, str]]:
-    """The RAG chat messages with the first `kept` passages (the layout the exercise asks for)."""
-    content = system if kept == 0 else system + "\n\nKnown answers:\n" + "\n".join(
-        f"[{i}] {p}" for i, p in enumerate(passages[:kept], 1))
-    return [{"role": "system", "content": content}, {"role": "user", "content": question}]
-
-
 @exercise("8.3", "rag_messages")
 def check_rag_messages(rag_messages: Callable[..., list[dict[str, str]]]) -> None:
     """rag_messages keeps the longest prefix of the ranked passages whose chat prompt fits the token budget."""
@@ -70,14 +59,15 @@ def check_rag_messages(rag_messages: Callable[..., list[dict[str, str]]]) -> Non
     passages = ["Open Settings > Account, edit the Name field and click Save.",
                 "Only an administrator can rename a team workspace; ask yours in Settings > Members.",
                 "Yes.", "Deleted files stay in the Trash for 30 days before they are removed for good."]
-    lengths = [_prompt_length(tokenizer, _rag_messages(HELPDESK_SYSTEM, question, passages, k)) for k in range(5)]
+    lengths = [prompt_length(tokenizer, rag_prompt(HELPDESK_SYSTEM, question, passages[:k])) for k in range(5)]
     # Budgets on each boundary (a prompt of exactly max_tokens fits), one token below it, and above everything.
-    budgets = [(lengths[0], 0), (lengths[1] - 1, 0), (lengths[1], 1), (lengths[2] - 1, 1), (lengths[2], 2),
-               (lengths[3] - 1, 2), (lengths[4], 4), (lengths[4] + 100, 4)]
-    for max_tokens, kept in budgets:
+    budgets = [lengths[0], lengths[1] - 1, lengths[1], lengths[2] - 1, lengths[2], lengths[3] - 1, lengths[4],
+               lengths[4] + 100]
+    for max_tokens in budgets:
         what = f"rag_messages(system, question, passages, tokenizer, max_tokens={max_tokens})"
         got = rag_messages(HELPDESK_SYSTEM, question, list(passages), tokenizer, max_tokens)
-        want = _rag_messages(HELPDESK_SYSTEM, question, passages, kept)
+        want = reference_rag_messages(HELPDESK_SYSTEM, question, passages, tokenizer, max_tokens)
+        kept = sum(p in want[0]["content"] for p in passages)
         expect_type(got, list, what)
         expect(len(got) == 2 and all(type(m) is dict for m in got), f"{what} should be a list of two dicts "
                "(the system message, then the user's question).")
