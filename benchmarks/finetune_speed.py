@@ -1,16 +1,18 @@
-"""Fine-tuning speed, side by side: a naive baseline vs the defaults of `python -m utils.finetune`.
+"""Fine-tuning speed, side by side: padding against packing, each with the defaults of `python -m utils.finetune`.
 
-Both runs fine-tune the same model on the same rows for one epoch with the same batch size, each in a fresh process
-(so peak memory is its own):
-  baseline  every batch padded to --max-length, eager attention, no packing
-  defaults  what the command does by default: examples packed into max-length rows (best-fit, attention kept inside
-            each example through restarted position ids), SDPA attention
-It prints real (non-pad) tokens per second, padding waste, peak memory (and its rise during training), and the ratio.
+Both runs fine-tune the same model on the same rows for one epoch with the same batch size and SDPA attention, each
+in a fresh process (so peak memory is its own); they differ in one thing:
+  padded    --no-packing: each batch padded to its longest example (dynamic padding, trl's collator)
+  packed    the default: examples packed into max-length rows (best-fit, attention kept inside each example through
+            restarted position ids), each batch of rows padded to its fullest row
+It prints real (non-pad) tokens per second, padding waste, peak memory (and its rise during training), the ratio,
+and the bound the padded run's waste puts on any packing: at most 1 / (1 - waste) times fewer slots computed.
 A third run times GRPO (--objective grpo, LoRA, configs/rewards/length_format.py) on preference prompts: optimizer
 steps per second, each step sampling --num-generations completions per prompt.
 
     python benchmarks/finetune_speed.py                      # tiny Mistral-family base, help-desk chats, CPU
     python benchmarks/finetune_speed.py --model Qwen/Qwen2.5-0.5B --rows 2000 --max-length 1024   # on a GPU
+    python benchmarks/finetune_speed.py --attn-implementation flash_attention_2 ...   # where installed (GPU)
 """
 
 from __future__ import annotations
@@ -26,10 +28,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 
-VARIANTS = {
-    "baseline": ["--no-packing", "--attn-implementation", "eager"],  # --pad-to-multiple-of max_length added below
-    "defaults": [],
-}
+VARIANTS = {"padded": ["--no-packing"], "packed": []}
 
 
 def write_rows(rows: int, folder: Path) -> Path:
@@ -53,7 +52,8 @@ def write_prompts(rows: int, folder: Path) -> Path:
 def fresh_process(args: argparse.Namespace, out: Path, flags: list[str]) -> dict:
     """`python -m utils.finetune FLAGS` in a fresh process writing to `out`; its metrics.json."""
     command = [sys.executable, "-m", "utils.finetune", "--model", args.model, "--adapter-type", args.adapter_type,
-               "--batch-size", str(args.batch_size), "--save-steps", "100000", "--output", str(out), "--quiet", *flags]
+               "--batch-size", str(args.batch_size), "--attn-implementation", args.attn_implementation,
+               "--save-steps", "100000", "--output", str(out), "--quiet", *flags]
     env = dict(os.environ)
     if args.threads:
         env["OMP_NUM_THREADS"] = str(args.threads)
@@ -63,9 +63,8 @@ def fresh_process(args: argparse.Namespace, out: Path, flags: list[str]) -> dict
 
 def run(variant: str, args: argparse.Namespace, data: Path, folder: Path) -> dict:
     """One epoch of SFT in a fresh process; its metrics.json."""
-    extra = [*VARIANTS[variant], "--pad-to-multiple-of", str(args.max_length)] if variant == "baseline" else []
     return fresh_process(args, folder / variant, ["--data", str(data), "--epochs", "1", "--max-length",
-                                                  str(args.max_length), *extra])
+                                                  str(args.max_length), *VARIANTS[variant]])
 
 
 def run_grpo(args: argparse.Namespace, prompts: Path, folder: Path) -> dict:
@@ -85,6 +84,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=256, help="training rows (help-desk chats)")
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--max-length", type=int, default=256)
+    parser.add_argument("--attn-implementation", default="sdpa", help="attention kernel of both runs (and GRPO)")
     parser.add_argument("--threads", type=int, default=0, help="OMP_NUM_THREADS for the runs (0: leave as is)")
     parser.add_argument("--grpo-steps", type=int, default=8, help="GRPO optimizer steps to time (0: skip GRPO)")
     parser.add_argument("--num-generations", type=int, default=4, help="GRPO completions per prompt")
@@ -97,7 +97,7 @@ def main() -> None:
     load = os.getloadavg()
     print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, load average "
           f"{load[0]:.1f} before; model {args.model}; {args.adapter_type}, {args.rows} rows, batch {args.batch_size}, "
-          f"max length {args.max_length}, threads {args.threads or 'default'}")
+          f"max length {args.max_length}, {args.attn_implementation}, threads {args.threads or 'default'}")
     with tempfile.TemporaryDirectory() as tmp:
         data = write_rows(args.rows, Path(tmp))
         results = {variant: run(variant, args, data, Path(tmp)) for variant in VARIANTS}
@@ -113,10 +113,14 @@ def main() -> None:
               f"{grpo['peak_memory_mb']:>9.0f}{grpo['memory_growth_mb']:>9.0f}{grpo['train_loss']:>8.3f}  "
               f"{grpo['steps_per_s']:.2f} steps/s, {args.num_generations} completions of <= "
               f"{args.max_completion_length} tokens per prompt")
-    base, ours = results["baseline"], results["defaults"]
-    print(f"Speed-up: {ours['tokens_per_s'] / base['tokens_per_s']:.2f}x tokens/s; peak memory "
-          f"{ours['peak_memory_mb'] / base['peak_memory_mb']:.2f}x ({base['memory_kind']}); same "
-          f"{base['train_tokens']} vs {ours['train_tokens']} real tokens; load average {os.getloadavg()[0]:.1f} after.")
+    padded, packed = results["padded"], results["packed"]
+    waste = padded["padding_waste"]
+    print(f"Packed/padded: {packed['tokens_per_s'] / padded['tokens_per_s']:.2f}x tokens/s; "
+          f"{(1 - packed['padding_waste']) / (1 - waste):.2f}x fewer slots (perfect packing: at most "
+          f"{1 / (1 - waste):.2f}x); peak memory {packed['peak_memory_mb'] / padded['peak_memory_mb']:.2f}x "
+          f"({padded['memory_kind']}); same {padded['train_tokens']} vs {packed['train_tokens']} real tokens; load "
+          f"average {os.getloadavg()[0]:.1f} after.")
+
 
 if __name__ == "__main__":
     main()
