@@ -58,11 +58,11 @@ RUNS: dict[str, TrainingRun] = {r.key: r for r in [
                 loop="hand"),
     # 06 cell 32: was without checkpointing (est. 15.6 GiB)
     TrainingRun("06-dpo", QWEN, "lora", "dpo", 4, 1024, checkpointing=True, steps=200, loop="trl"),
-    TrainingRun("07-gpt2", "openai-community/gpt2", "lora", "causal", 4, 512, steps=150, loop="trl"),  # 07 cell 13
-    TrainingRun("07-mistral", SMOL, "lora", "causal", 4, 512, steps=150, loop="trl"),  # 07 cells 13, 19, 29, 33
-    TrainingRun("07-qwen2", QWEN_BASE, "lora", "causal", 4, 512, steps=150, loop="trl"),  # 07 cell 13
-    TrainingRun("07-qlora", SMOL, "qlora", "causal", 4, 512, steps=150, loop="trl"),  # 07 cells 19, 29
-    TrainingRun("07-full", SMOL, "full", "causal", 4, 512, steps=150, loop="trl"),  # 07 cell 19
+    TrainingRun("07-gpt2", "openai-community/gpt2", "lora", "causal", 4, 512, steps=150, loop="trl"),  # 07 cell 17
+    TrainingRun("07-mistral", SMOL, "lora", "causal", 4, 512, steps=150, loop="trl"),  # 07 cells 17, 23, 37, 45
+    TrainingRun("07-qwen2", QWEN_BASE, "lora", "causal", 4, 512, steps=150, loop="trl"),  # 07 cells 3, 17
+    TrainingRun("07-qlora", SMOL, "qlora", "causal", 4, 512, steps=150, loop="trl"),  # 07 cells 23, 33
+    TrainingRun("07-full", SMOL, "full", "causal", 4, 512, steps=150, loop="trl"),  # 07 cell 23
     # 08 cell 20: was without checkpointing (est. 14.4 GiB)
     TrainingRun("08-qlora", QWEN, "qlora", "causal", 16, 512, checkpointing=True, steps=300, loop="trl"),
     TrainingRun("09-t5", FLAN, "full", "seq2seq", 4, 1024, grad_accum=2, target=256, steps=1500),  # 09 cell 11, fp32
