@@ -170,10 +170,15 @@ def test_arithmetic_answers_are_right_and_test_questions_new() -> None:
     assert not train & {r["prompt"][0]["content"] for r in rows("arithmetic", "test")}
 
 
+def words(text: str) -> list[str]:
+    """The words of `text`, in lower case, punctuation dropped (numbers count as words)."""
+    return re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text.lower())
+
+
 def word_runs(text: str, n: int = 6) -> set[tuple[str, ...]]:
-    """Every run of `n` consecutive words of `text` (lower case, punctuation dropped)."""
-    words = re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text.lower())
-    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+    """Every run of `n` consecutive words of `text`."""
+    found = words(text)
+    return {tuple(found[i : i + n]) for i in range(len(found) - n + 1)}
 
 
 def templated_triage_text() -> list[str]:
@@ -200,9 +205,6 @@ def test_triage_heldout_shares_no_six_words_with_the_templates() -> None:
 
 
 def test_triage_heldout_words_are_often_new_to_pretrain() -> None:
-    def words(text: str) -> list[str]:
-        return re.findall(r"[a-z]+(?:'[a-z]+)?", text.lower())
-
     vocabulary = {w for r in rows("pretrain", "train") for w in words(r["text"])}
     occurrences = [w for r in rows("triage_heldout", "test") for w in words(r["message"])]
     share = sum(w in vocabulary for w in occurrences) / len(occurrences)
