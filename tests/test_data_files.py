@@ -168,3 +168,44 @@ def test_arithmetic_answers_are_right_and_test_questions_new() -> None:
             assert row["completion"][0]["content"].endswith(f"The answer is {want}.")
     train = {r["prompt"][0]["content"] for r in rows("arithmetic", "train")}
     assert not train & {r["prompt"][0]["content"] for r in rows("arithmetic", "test")}
+
+
+def words(text: str) -> list[str]:
+    """The words of `text`, in lower case, punctuation dropped (numbers count as words)."""
+    return re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text.lower())
+
+
+def word_runs(text: str, n: int = 6) -> set[tuple[str, ...]]:
+    """Every run of `n` consecutive words of `text`."""
+    found = words(text)
+    return {tuple(found[i : i + n]) for i in range(len(found) - n + 1)}
+
+
+def templated_triage_text() -> list[str]:
+    """The patient messages rendered from data/generators/triage.py's templates, and the pretraining corpus (which
+    quotes templated triage messages and the complaints' health advice)."""
+    messages = [r["messages"][1]["content"] for split in SPLITS["triage"] for r in rows("triage", split)]
+    messages += [r["prompt"][1]["content"] for split in SPLITS["triage_preferences"]
+                 for r in rows("triage_preferences", split)]
+    return messages + [r["text"] for split in SPLITS["pretrain"] for r in rows("pretrain", split)]
+
+
+def test_triage_heldout_is_balanced_and_labelled() -> None:
+    heldout = rows("triage_heldout", "test")
+    assert Counter(r["level"] for r in heldout) == dict.fromkeys(LEVELS, 15)
+    assert all(type(r[key]) is str and r[key].strip() == r[key] != "" for r in heldout for key in ("message", "why"))
+    assert len({r["message"] for r in heldout}) == len(heldout), "every hand-written message is different"
+
+
+def test_triage_heldout_shares_no_six_words_with_the_templates() -> None:
+    templated = set().union(*map(word_runs, templated_triage_text()))
+    assert ("it", "has", "been", "going", "on", "for") in templated  # the check reads the rendered templates
+    shared = {r["message"]: sorted(word_runs(r["message"]) & templated) for r in rows("triage_heldout", "test")}
+    assert not {message: runs for message, runs in shared.items() if runs}
+
+
+def test_triage_heldout_words_are_often_new_to_pretrain() -> None:
+    vocabulary = {w for r in rows("pretrain", "train") for w in words(r["text"])}
+    occurrences = [w for r in rows("triage_heldout", "test") for w in words(r["message"])]
+    share = sum(w in vocabulary for w in occurrences) / len(occurrences)
+    assert 0.6 < share < 0.85, f"{share:.1%} of the hand-written words occur in pretrain/train (data/README.md: 74%)"

@@ -55,4 +55,6 @@ TASKS: dict[str, Task] = {task.name: task for task in (
     Task("triage_preferences", "triage", ("prompt", "chosen", "rejected")),
     Task("red_team", "triage", ("prompt", "category", "expected"), splits=("test",)),
     Task("arithmetic", "arithmetic", ("prompt", "completion", "answer")),  # lesson 11: data/ in every profile
+    Task("triage_heldout", "triage_heldout", ("message", "level", "why"), splits=("test",),
+         labels={"level": TRIAGE_LEVELS}),  # lesson 10: hand-written, data/ in every profile
 )}  # fmt: skip
