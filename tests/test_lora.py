@@ -1,4 +1,5 @@
-"""utils.lora: the from-scratch LoRA equals peft's, merges exactly, and its counts equal r*(d+k)."""
+"""utils.lora: the from-scratch LoRA equals peft's, merges exactly, and its counts equal r*(d+k); and the adapter
+dtypes lesson 04 states: peft creates fp32 adapters, SFTTrainer casts them to bf16 over a quantized base only."""
 
 from __future__ import annotations
 
@@ -107,3 +108,35 @@ def test_param_count_from_config_equals_the_model(tied: bool) -> None:
     model.config.tie_word_embeddings = tied
     model = MistralForCausalLM(model.config)
     assert param_count_from_config(model.config) == sum(p.numel() for p in model.parameters())
+
+
+@pytest.mark.parametrize("quantized", [True, False], ids=["4-bit base", "fp32 base"])
+def test_sft_trainer_casts_adapters_to_bf16_over_a_quantized_base_only(quantized: bool, tmp_path) -> None:
+    """peft creates the LoRA matrices in fp32; SFTTrainer casts them to bf16 when the base is loaded in 4 bits and
+    leaves them in fp32 otherwise; save_pretrained writes them in the dtype they have."""
+    from datasets import Dataset
+    from peft import LoraConfig, get_peft_model
+    from safetensors.torch import load_file
+    from transformers import AutoModelForCausalLM, AutoTokenizer, BitsAndBytesConfig
+    from trl import SFTConfig, SFTTrainer
+
+    from utils.course.random_models import save_random_model
+
+    folder = save_random_model("mistral", tmp_path / "base")
+    four_bit = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_compute_dtype=torch.float32)
+    base = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32, device_map={"": "cpu"},
+                                                quantization_config=four_bit if quantized else None)
+    model = get_peft_model(base, LoraConfig(r=4, target_modules="all-linear", task_type="CAUSAL_LM"))
+
+    def adapter_dtypes() -> set[torch.dtype]:
+        return {p.dtype for n, p in model.named_parameters() if "lora_" in n}
+
+    assert adapter_dtypes() == {torch.float32}
+    chat = [{"role": "user", "content": "Where is my invoice?"}, {"role": "assistant", "content": "Open Billing."}]
+    args = SFTConfig(output_dir=str(tmp_path / "run"), report_to="none", use_cpu=True, bf16=False, fp16=False)
+    SFTTrainer(model=model, args=args, train_dataset=Dataset.from_list([{"messages": chat}] * 2),
+               processing_class=AutoTokenizer.from_pretrained(folder))
+    want = torch.bfloat16 if quantized else torch.float32
+    assert adapter_dtypes() == {want}
+    model.save_pretrained(tmp_path / "adapter")
+    assert {t.dtype for t in load_file(tmp_path / "adapter" / "adapter_model.safetensors").values()} == {want}
