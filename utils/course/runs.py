@@ -49,14 +49,15 @@ RUNS: dict[str, TrainingRun] = {r.key: r for r in [
     # GPU check (GPT-2's dropout and Conv1D LoRA cost more than the estimate counts); now 8 x 2 accumulated
     TrainingRun("05-sft", "openai-community/gpt2-medium", "lora", "causal", 8, 512, grad_accum=2, checkpointing=True,
                 steps=800, loop="trl"),
-    # 06 cell 11: was batch 8 pairs x 1024 tokens without checkpointing (est. 33 GiB)
+    # 06 section 3 (train_reward_model; section 6 trains the judge with it): was batch 8 pairs x 1024 tokens
+    # without checkpointing (est. 33 GiB)
     TrainingRun("06-reward", QWEN, "full", "reward", 4, 1024, grad_accum=2, checkpointing=True, steps=500),
-    # 06 cells 18-24: was 32 rollouts of (any prompt + 128) tokens in one step without checkpointing (est. 74 GiB at
+    # 06 section 4: was 32 rollouts of (any prompt + 128) tokens in one step without checkpointing (est. 74 GiB at
     # 600 tokens); now prompts of at most 384 tokens, minibatches of 8 accumulated 4 times per PPO epoch,
     # checkpointing on the policy and the value trunk
     TrainingRun("06-ppo", SMOL_CHAT, "full", "ppo", 8, 512, grad_accum=4, checkpointing=True, steps=60,
                 loop="hand"),
-    # 06 cell 32: was without checkpointing (est. 15.6 GiB)
+    # 06 section 5 (dpo_run): was without checkpointing (est. 15.6 GiB)
     TrainingRun("06-dpo", QWEN, "lora", "dpo", 4, 1024, checkpointing=True, steps=200, loop="trl"),
     TrainingRun("07-gpt2", "openai-community/gpt2", "lora", "causal", 4, 512, steps=150, loop="trl"),  # 07 cell 17
     TrainingRun("07-mistral", SMOL, "lora", "causal", 4, 512, steps=150, loop="trl"),  # 07 cells 17, 23, 37, 45
