@@ -219,8 +219,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{name:<16}{info['params']:>10,}{info['steps']:>7}{info['first_loss']:>12}{info['final_loss']:>10}"
               f"{info['seconds']:>9}  {'same' if same else 'differs':<8}  {path}")
     if differ:
-        print(f"{', '.join(differ)} differ from the course's reference build (other library versions or CPU): the "
-              "lessons still run, but their tiny numbers will not match the ones printed in the course.")
+        print(f"Not the course's reference build (other library versions or another CPU): {', '.join(differ)}. The "
+              "lessons still run, but their tiny numbers will differ from those printed in the course.")
 
 
 if __name__ == "__main__":
