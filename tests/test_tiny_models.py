@@ -11,7 +11,15 @@ from transformers import AutoModelForMaskedLM
 from utils import pretrain
 from utils.course.models import count_parameters, load_causal_lm, load_encoder, load_seq2seq, load_tokenizer, model_name
 from utils.course.profiles import PROFILES
-from utils.course.tiny_models import SPECS, build_pinned, corpus_texts, ensure_base
+from utils.course.tiny_models import (
+    BUILD_X86_PATHS,
+    REFERENCE_LOSSES,
+    SPECS,
+    build_env,
+    build_pinned,
+    corpus_texts,
+    ensure_base,
+)
 from utils.tokenizer import SPECIAL_TOKENS, train_bpe
 
 TINY = PROFILES["tiny"]
@@ -54,6 +62,14 @@ def test_bases_are_cached_and_pretrained(name: str) -> None:
     assert ensure_base(name) == path
     info = json.loads((path / "course_build.json").read_text())
     assert info["final_loss"] < info["first_loss"] - 1.0, info
+
+
+@pytest.mark.parametrize("name", list(SPECS))
+def test_bases_are_the_course_reference_build(name: str) -> None:
+    if not BUILD_X86_PATHS.items() <= build_env().items():
+        pytest.skip("the reference losses are those of the pinned x86 (AVX2) build")
+    info = json.loads((ensure_base(name) / "course_build.json").read_text())
+    assert (info["first_loss"], info["final_loss"]) == REFERENCE_LOSSES[name], info
 
 
 def test_factories_return_each_family() -> None:

@@ -17,7 +17,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import tokenizers
 import torch
+import transformers
 from filelock import FileLock
 from transformers import (
     AutoConfig,
@@ -38,6 +40,10 @@ IDS = {"pad_token_id": 0, "bos_token_id": 1, "eos_token_id": 2}
 # oneDNN. Bases are built with one thread and, on x86, the AVX2 paths, so every machine builds CI's bases to the bit.
 BUILD_THREADS = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "RAYON_NUM_THREADS": "1"}
 BUILD_X86_PATHS = {"ATEN_CPU_CAPABILITY": "avx2", "MKL_CBWR": "AVX2", "ONEDNN_MAX_CPU_ISA": "AVX2"}
+# The bases every lesson's tiny numbers come from: (first, final) training loss of the pinned build with the versions
+# in requirements.txt (measured on x86 Xeons, AVX2 paths, bit-identical across rebuilds). `main` reports a mismatch.
+REFERENCE_LOSSES = {"tiny-gpt2": (7.806, 2.939), "tiny-mistral": (7.906, 1.766), "tiny-modernbert": (7.923, 2.862),
+                    "tiny-t5": (8.503, 1.887)}
 
 
 @dataclass(frozen=True)
@@ -86,9 +92,10 @@ def corpus_texts(split: str = "train") -> list[str]:
 
 
 def recipe_key(name: str) -> str:
-    """A short hash of everything a base depends on, so a change in recipe or corpus rebuilds it."""
+    """A short hash of everything a base depends on, so a change in recipe, corpus or library version rebuilds it."""
     corpus = (DATA_DIR / "pretrain" / "train.jsonl").read_bytes()
-    recipe = json.dumps([BUILD_VERSION, VOCAB_SIZE, repr(SPECS[name])], sort_keys=True).encode()
+    versions = [torch.__version__, transformers.__version__, tokenizers.__version__]
+    recipe = json.dumps([BUILD_VERSION, VOCAB_SIZE, repr(SPECS[name]), versions], sort_keys=True).encode()
     return hashlib.sha256(recipe + hashlib.sha256(corpus).digest()).hexdigest()[:12]
 
 
@@ -203,11 +210,17 @@ def main(argv: list[str] | None = None) -> None:
         return
     with ThreadPoolExecutor(min(len(SPECS), os.cpu_count() or 1)) as pool:  # one thread each: side by side
         paths = dict(zip(SPECS, pool.map(ensure_base, SPECS), strict=True))
-    print(f"{'base':<14}{'params':>10}{'steps':>7}{'loss start':>12}{'loss end':>10}{'build s':>9}  folder")
+    print(f"{'base':<16}{'params':>10}{'steps':>7}{'loss start':>12}{'loss end':>10}{'build s':>9}  course's  folder")
+    differ = []
     for name, path in paths.items():
         info = json.loads((path / "course_build.json").read_text())
-        print(f"{name:<14}{info['params']:>10,}{info['steps']:>7}{info['first_loss']:>12}{info['final_loss']:>10}"
-              f"{info['seconds']:>9}  {path}")
+        same = (info["first_loss"], info["final_loss"]) == REFERENCE_LOSSES[name]
+        differ += [] if same else [name]
+        print(f"{name:<16}{info['params']:>10,}{info['steps']:>7}{info['first_loss']:>12}{info['final_loss']:>10}"
+              f"{info['seconds']:>9}  {'same' if same else 'differs':<8}  {path}")
+    if differ:
+        print(f"Not the course's reference build (other library versions or another CPU): {', '.join(differ)}. The "
+              "lessons still run, but their tiny numbers will differ from those printed in the course.")
 
 
 if __name__ == "__main__":
