@@ -180,6 +180,11 @@ def build(name: str, out: Path, steps: int | None = None) -> dict:
     return info
 
 
+def is_reference_build(name: str, info: dict) -> bool:
+    """Whether a base's build record (course_build.json) has the losses of the course's reference build."""
+    return (info["first_loss"], info["final_loss"]) == REFERENCE_LOSSES[name]
+
+
 def ensure_base(name: str) -> Path:
     """Return the cached folder of tiny base `name`, building it first if needed (safe across processes)."""
     if name not in SPECS:
@@ -211,13 +216,11 @@ def main(argv: list[str] | None = None) -> None:
     with ThreadPoolExecutor(min(len(SPECS), os.cpu_count() or 1)) as pool:  # one thread each: side by side
         paths = dict(zip(SPECS, pool.map(ensure_base, SPECS), strict=True))
     print(f"{'base':<16}{'params':>10}{'steps':>7}{'loss start':>12}{'loss end':>10}{'build s':>9}  course's  folder")
-    differ = []
-    for name, path in paths.items():
-        info = json.loads((path / "course_build.json").read_text())
-        same = (info["first_loss"], info["final_loss"]) == REFERENCE_LOSSES[name]
-        differ += [] if same else [name]
+    infos = {name: json.loads((path / "course_build.json").read_text()) for name, path in paths.items()}
+    differ = [name for name, info in infos.items() if not is_reference_build(name, info)]
+    for name, info in infos.items():
         print(f"{name:<16}{info['params']:>10,}{info['steps']:>7}{info['first_loss']:>12}{info['final_loss']:>10}"
-              f"{info['seconds']:>9}  {'same' if same else 'differs':<8}  {path}")
+              f"{info['seconds']:>9}  {'differs' if name in differ else 'same':<8}  {paths[name]}")
     if differ:
         print(f"Not the course's reference build (other library versions or another CPU): {', '.join(differ)}. The "
               "lessons still run, but their tiny numbers will differ from those printed in the course.")
